@@ -1,0 +1,83 @@
+/*
+ * plugins.h — the command table shared by the CLI and the shell.
+ *
+ * Like git's builtins: one table of { name, function, flags }, each command in
+ * its own file (cmd_<name>.c), parsing its own options. The CLI and the shell
+ * call the same functions with the same context, so their output is the same.
+ *
+ * Contract for a command function:
+ *  - argv[0] is the command name; options and arguments follow (the dump path
+ *    has been removed already; ctx->k is open when LD_CMD_NEEDS_KERNEL is set).
+ *  - It writes to ctx->out: text, or one JSON document when ctx->json.
+ *  - It returns an exit status from enum ld_exit and, on failure, has printed
+ *    a one-line message to stderr ("lpcdump: <cmd>: <what>").
+ */
+#ifndef LPCDUMP_PLUGINS_H
+#define LPCDUMP_PLUGINS_H
+
+#include <stdio.h>
+
+#include "../analyzer/base/base.h"
+#include "../analyzer/kernel/kernel.h"
+
+/* Exit statuses (documented in man/lpcdump.1). */
+enum ld_exit {
+	LD_EXIT_OK = 0,          /* analyzed; nothing stuck (or not asked) */
+	LD_EXIT_STUCK = 1,       /* analyzed; stuck chains found (only with --stuck-exit) */
+	LD_EXIT_USAGE = 2,       /* bad command line */
+	LD_EXIT_INPUT = 3,       /* the input cannot be opened or is not a supported dump */
+	LD_EXIT_ANALYSIS = 4,    /* opened, but the analysis could not run (no kernel/profile) */
+	LD_EXIT_INTERRUPTED = 130,
+};
+
+struct ld_session;   /* shell state: numbered rows (#N), history; NULL in the CLI */
+
+struct ld_cmd_ctx {
+	struct ld_kernel *k;        /* open kernel, or NULL */
+	const char *dump_path;
+	struct ld_kernel_opts kopts;
+	FILE *out;
+	bool json;                  /* --json / .json on */
+	bool quiet;
+	bool stuck_exit;            /* --stuck-exit */
+	double min_wait;            /* --min-wait SECONDS (negative: unset) */
+	struct ld_session *session;
+};
+
+enum {
+	LD_CMD_NEEDS_KERNEL = 1 << 0,  /* open the dump before running */
+	LD_CMD_SHELL_ONLY = 1 << 1,    /* only meaningful inside the shell */
+	LD_CMD_HIDDEN = 1 << 2,        /* not listed by help */
+};
+
+struct ld_command {
+	const char *name;
+	int (*run)(struct ld_cmd_ctx *ctx, int argc, char **argv);
+	unsigned flags;
+	const char *usage;          /* "threads [PID] [--json]" */
+	const char *summary;        /* one line for `help` */
+};
+
+const struct ld_command *ld_command_find(const char *name);
+const struct ld_command *ld_command_at(size_t i);   /* NULL past the end */
+
+/* Helpers shared by commands. */
+/* Print "lpcdump: <cmd>: <message>" to stderr and return the exit status for st. */
+int ld_cmd_error(const char *cmd, ld_status st, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int ld_exit_for_status(ld_status st);
+/* Parse a number or address ("0x…", decimal, or "#N" in the shell). */
+bool ld_cmd_parse_u64(struct ld_cmd_ctx *ctx, const char *s, uint64_t *out);
+/* Shell row numbering: remember an object shown in a listing, get its #N.
+ * Returns 0 outside the shell. kind: "thread", "process", "port", "message". */
+unsigned ld_session_remember(struct ld_cmd_ctx *ctx, const char *kind, uint64_t addr);
+/* Print warnings collected so far (text mode) to stderr. */
+void ld_cmd_print_warnings(struct ld_cmd_ctx *ctx);
+
+/* Command entry points (one file each). */
+#define LD_DECLARE_CMD(n) int ld_cmd_##n(struct ld_cmd_ctx *ctx, int argc, char **argv)
+LD_DECLARE_CMD(help);
+LD_DECLARE_CMD(version);
+LD_DECLARE_CMD(info);
+
+#endif
