@@ -73,7 +73,37 @@ struct fg_machine {
 	void *objects;
 	void *lpc;
 	void *alpc;
+
+	/* ---- forge core (forge_memory/paging/kernel.c); read-only for others ---- */
+	struct ld_profile_set *profiles;    /* owns *profile */
+	uint64_t rng;                /* PRNG state (fg_random), from seed */
+	bool ready;                  /* fg_machine_setup() ran: memory may be written */
+	unsigned selfmap_index;      /* x64: PML4 index of the self-map; x86: PDE index 0x300 */
+	uint64_t pte_base;           /* VA where the self-map shows the PTEs */
+	bool lowstub;                /* x64: write a PROCESSOR_START_BLOCK below 1 MiB */
+	uint64_t lowstub_pa;         /* where it went (0: none) */
+	uint64_t kernel_size;        /* SizeOfImage of the forged ntoskrnl */
+	uint64_t kernel_entry;       /* its entry point VA */
+	uint32_t kdbg_size;          /* KDBG Header.Size */
+	uint64_t kuser_va;           /* KUSER_SHARED_DATA */
+	uint64_t interrupt_time;     /* KUSER InterruptTime (100 ns) = uptime */
+	uint8_t pdb_guid[16];        /* RSDS record of ntoskrnl (GUID as stored) */
+	uint32_t pdb_age;
+	char pdb_name[32];
+	void *core;                  /* private state of the core files (forge-priv.h) */
 };
+
+/* ---- the machine (forge_memory.c) ---- */
+/* Zero the machine and set defaults (arch unknown until the
+ * scenario says; RAM 8 MiB; 1 processor; low stub on). */
+void fg_machine_init(struct fg_machine *m, uint32_t seed);
+/* After the configuration directives (profile/arch/build/ram/kernel/...):
+ * page tables, the ntoskrnl image, KDBG, KUSER_SHARED_DATA, the low stub.
+ * Idempotent; the scenario loader calls it before the first memory directive. */
+void fg_machine_setup(struct fg_machine *m);
+void fg_machine_free(struct fg_machine *m);
+/* The seeded PRNG every random choice of the forge goes through. */
+uint64_t fg_random(struct fg_machine *m);
 
 /* ---- physical memory (forge_memory.c) ---- */
 /* The page for pfn, created zero-filled when create is true. */
@@ -122,12 +152,30 @@ void fg_list_append(struct fg_machine *m, uint64_t head, uint64_t entry);
 /* Write a UNICODE_STRING at va whose buffer is a fresh allocation holding s. */
 void fg_unicode_string(struct fg_machine *m, uint64_t va, const char *s, bool paged);
 
+/* Like fg_virt_to_phys, but false instead of dying when va is not mapped
+ * (transition PTEs count as mapped: the page is still in RAM). */
+bool fg_try_virt_to_phys(struct fg_machine *m, uint64_t va, uint64_t *pa);
+/* Back [va, va+size) with fresh pages where not mapped yet (kernel space). */
+void fg_map_range(struct fg_machine *m, uint64_t va, uint64_t size);
+
+/* ---- the kernel image (forge_kernel.c) ---- */
+/* A named global variable of ntoskrnl (in its .data, exported by name),
+ * size bytes, zeroed, created on first use; later calls return the same VA.
+ * Use it for kernel globals the analyzer finds through KDBG or exports
+ * (PsActiveProcessHead, ObpRootDirectoryObject, KiWaitNever, ...). */
+uint64_t fg_kernel_var(struct fg_machine *m, const char *name, size_t size);
+/* VA of an existing kernel variable, 0 when none by that name. */
+uint64_t fg_kernel_symbol(const struct fg_machine *m, const char *name);
+
 /* ---- scenario (forge_scenario.c) ---- */
 /* A directive: the first word of a scenario line. Handlers get the words of
  * the line (key=value pairs are left as words; see fg_arg()). */
 struct fg_directive {
 	const char *name;
 	int (*handle)(struct fg_machine *m, int argc, char **argv, const char *where);
+	/* true: a configuration directive, run before fg_machine_setup() whatever
+	 * its place in the file (profile, arch, ram, kernel, ...). */
+	bool early;
 };
 int fg_scenario_load(struct fg_machine *m, const char *path);
 /* Value of key=VALUE among argv, or NULL. */
@@ -135,8 +183,18 @@ const char *fg_arg(int argc, char **argv, const char *key);
 uint64_t fg_arg_u64(int argc, char **argv, const char *key, uint64_t dflt);
 /* Die with "scenario:LINE: message". */
 void fg_die(const char *where, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
-/* Called once after the whole scenario is read (links lists, fills KDBG, ...). */
+/* Called once after the whole scenario is read (links lists, fills KDBG, ...).
+ * Runs the per-concern finishers below in this order, each only when linked
+ * in (weak): fg_lpc_finish, fg_alpc_finish, fg_objects_finish (forge_objects.h),
+ * then the core's KDBG/export writer, then fg_kdbg_encode when m->kdbg_encoded,
+ * then the scenario's `transition`/`pagefile` PTE edits. */
 void fg_finish(struct fg_machine *m);
+void fg_lpc_finish(struct fg_machine *m);
+void fg_alpc_finish(struct fg_machine *m);
+/* forge_kdbg_encode.c: encode the KDBG block in place (Win8+ x64). */
+void fg_kdbg_encode(struct fg_machine *m);
+/* "file:line" of the directive being handled ("forge" outside one). */
+const char *fg_where(void);
 
 /* ---- emitters (emit_*.c) ---- */
 struct fg_emit_opts {
