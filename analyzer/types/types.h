@@ -71,6 +71,17 @@ const char *ld_profile_path(const struct ld_profile *p);
 enum ld_arch ld_profile_arch(const struct ld_profile *p);       /* X86 or X64 (PAE is a paging mode, not a layout) */
 unsigned ld_profile_ptr_size(const struct ld_profile *p);
 uint32_t ld_profile_build(const struct ld_profile *p);          /* NT build number, 0 unknown */
+/* Match hints (our format's "match"): service pack, -1 unknown; kernel
+ * revision (the 4th version number, e.g. 24000 in 6.1.7601.24000), 0 unknown. */
+int ld_profile_service_pack(const struct ld_profile *p);
+uint32_t ld_profile_kernel_revision(const struct ld_profile *p);
+bool ld_profile_is_isf(const struct ld_profile *p);
+/* String settings, NULL when unknown:
+ *   "object_header": "type_pointer" | "type_index" | "type_index_cookie"
+ *   "handle_table":  "w2k_fixed" | "tablecode" | "tablecode_objectpointerbits"
+ *   "lpc":           "lpc" | "alpc"
+ *   "family":        "nt5.1", "nt6.1", "nt10.0" ...;  "nt_version": "5.1" ... */
+const char *ld_profile_setting(const struct ld_profile *p, const char *key);
 /* PDB identity when known (ISF files): GUID as 32 hex digits + age, else NULL. */
 const char *ld_profile_pdb_guid(const struct ld_profile *p);
 uint32_t ld_profile_pdb_age(const struct ld_profile *p);
@@ -95,6 +106,10 @@ bool ld_profile_const(const struct ld_profile *p, const char *group, const char 
 const char *ld_profile_const_name(const struct ld_profile *p, const char *group, int64_t value);
 /* Global symbols (ISF files, or RVAs a profile ships), relative to the kernel base. */
 bool ld_profile_symbol(const struct ld_profile *p, const char *name, uint64_t *rva);
+
+/* Copy the constant groups p lacks from donor (an ISF carries no LPC
+ * constants; profile choice lends them from the nearest shipped build). */
+ld_status ld_profile_inherit_constants(struct ld_profile *p, const struct ld_profile *donor);
 
 /* The catalogue: every profile found on the search path. Search order:
  * $LPCDUMP_STRUCTS (colon-separated), the build tree's structs/, then the

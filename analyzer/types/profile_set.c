@@ -1,0 +1,173 @@
+/* profile_set.c — the catalogue of profiles on the search path:
+ * $LPCDUMP_STRUCTS (colon-separated), the build tree's structs/, then the
+ * installed $(pkgdatadir)/structs. The first profile of a name wins. */
+#include "types-priv.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* A directory with more profile files than this is not a profile directory. */
+#define SET_MAX_FILES 4096
+
+struct ld_profile_set {
+	struct ld_profile **v;
+	size_t n, cap;
+};
+
+static bool is_profile_file(const char *name)
+{
+	size_t n = strlen(name);
+	if (name[0] == '.')
+		return false;
+	return (n > 5 && strcmp(name + n - 5, ".json") == 0) ||
+	       (n > 8 && strcmp(name + n - 8, ".json.xz") == 0);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static ld_status push(struct ld_profile_set *set, struct ld_profile *p)
+{
+	if (set->n == set->cap) {
+		size_t ncap = set->cap ? set->cap * 2 : 64;
+		struct ld_profile **nv = ld_xrealloc(set->v, ncap, sizeof *nv);
+		if (!nv)
+			return LD_ERR_NOMEM;
+		set->v = nv;
+		set->cap = ncap;
+	}
+	set->v[set->n++] = p;
+	return LD_OK;
+}
+
+static void add_file(struct ld_profile_set *set, const char *dir, const char *name)
+{
+	size_t len = strlen(dir) + strlen(name) + 2;
+	char *path = malloc(len);
+	if (!path)
+		return;
+	snprintf(path, len, "%s/%s", dir, name);
+	struct ld_profile *p;
+	ld_status st = ld_profile_load(path, &p);
+	free(path);
+	if (st != LD_OK) {
+		ld_warn("profile skipped: %s", ld_errmsg());
+		return;
+	}
+	if (ld_profile_set_find(set, p->name) || push(set, p) != LD_OK)
+		ld_profile_free(p);
+}
+
+/* The directory's profile file names, sorted so the catalogue order does not
+ * depend on the file system. */
+static ld_status list_dir(const char *dir, char ***names, size_t *n)
+{
+	*names = NULL;
+	*n = 0;
+	DIR *d = opendir(dir);
+	if (!d)
+		return ld_fail(LD_ERR_IO, "profile directory %s: %s", dir, strerror(errno));
+	char **v = ld_xcalloc(SET_MAX_FILES, sizeof *v);
+	if (!v) {
+		closedir(d);
+		return LD_ERR_NOMEM;
+	}
+	size_t k = 0;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL && k < SET_MAX_FILES)
+		if (is_profile_file(e->d_name) && (v[k] = ld_xstrdup(e->d_name)) != NULL)
+			k++;
+	if (e)
+		ld_warn("profile directory %s: more than %d files, the rest ignored", dir,
+			SET_MAX_FILES);
+	closedir(d);
+	qsort(v, k, sizeof *v, name_cmp);
+	*names = v;
+	*n = k;
+	return LD_OK;
+}
+
+ld_status ld_profile_set_add_dir(struct ld_profile_set *set, const char *dir)
+{
+	char **names;
+	size_t n;
+	ld_status st = list_dir(dir, &names, &n);
+	if (st != LD_OK)
+		return st;
+	for (size_t i = 0; i < n; i++) {
+		add_file(set, dir, names[i]);
+		free(names[i]);
+	}
+	free(names);
+	return LD_OK;
+}
+
+static void add_dir_quiet(struct ld_profile_set *set, const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;   /* a missing directory on the search path is normal */
+	closedir(d);
+	ld_profile_set_add_dir(set, dir);
+}
+
+ld_status ld_profile_set_load(struct ld_profile_set **out)
+{
+	struct ld_profile_set *set = ld_xcalloc(1, sizeof *set);
+	if (!set)
+		return LD_ERR_NOMEM;
+	const char *env = getenv("LPCDUMP_STRUCTS");
+	if (env && *env) {
+		char *copy = ld_xstrdup(env), *save = NULL;
+		if (!copy) {
+			ld_profile_set_free(set);
+			return LD_ERR_NOMEM;
+		}
+		for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
+			add_dir_quiet(set, dir);
+		free(copy);
+	}
+#ifdef LPCDUMP_SRC_STRUCTS
+	add_dir_quiet(set, LPCDUMP_SRC_STRUCTS);
+#endif
+#ifdef LPCDUMP_PKGDATADIR
+	add_dir_quiet(set, LPCDUMP_PKGDATADIR "/structs");
+#endif
+	*out = set;
+	return LD_OK;
+}
+
+void ld_profile_set_free(struct ld_profile_set *set)
+{
+	if (!set)
+		return;
+	for (size_t i = 0; i < set->n; i++)
+		ld_profile_free(set->v[i]);
+	free(set->v);
+	free(set);
+}
+
+size_t ld_profile_set_count(const struct ld_profile_set *set)
+{
+	return set ? set->n : 0;
+}
+
+const struct ld_profile *ld_profile_set_at(const struct ld_profile_set *set, size_t i)
+{
+	return set && i < set->n ? set->v[i] : NULL;
+}
+
+const struct ld_profile *ld_profile_set_find(const struct ld_profile_set *set, const char *name)
+{
+	if (!set || !name)
+		return NULL;
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(set->v[i]->name, name) == 0)
+			return set->v[i];
+	return NULL;
+}
