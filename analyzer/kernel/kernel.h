@@ -116,4 +116,19 @@ bool ld_kernel_ticks_to_seconds(const struct ld_kernel *k, uint64_t ticks, doubl
 /* Drop cached state (live targets). */
 void ld_kernel_refresh(struct ld_kernel *k);
 
+/* Per-kernel cache slots for the layers above (kernel_slots.c): a layer keeps
+ * its snapshot here so it is built once per kernel. The free function runs
+ * at ld_kernel_close() and ld_kernel_refresh() (both call
+ * ld_kernel_slots_release()). */
+enum ld_slot {
+	LD_SLOT_MODEL,             /* analyzer/model: field refs, processes, threads, types */
+	LD_SLOT_LPC,               /* analyzer/lpc */
+	LD_SLOT_REPORT,
+	LD_SLOT_COUNT
+};
+void *ld_kernel_slot_get(const struct ld_kernel *k, enum ld_slot s);
+/* false (and v not stored) when out of memory: the caller keeps ownership. */
+bool ld_kernel_slot_set(struct ld_kernel *k, enum ld_slot s, void *v, void (*free_fn)(void *));
+void ld_kernel_slots_release(struct ld_kernel *k);
+
 #endif

@@ -31,6 +31,7 @@ struct ld_fref {
 	bool is_signed;
 	bool is_ptr;
 	const char *type_name;
+	uint32_t count;              /* array elements (size is one element), 0 not an array */
 };
 /* Resolve TYPE.PATH in the kernel's profile; an absent field gives valid=false
  * and LD_ERR_NOT_FOUND (callers that can live without it ignore the status). */
