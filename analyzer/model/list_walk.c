@@ -47,7 +47,8 @@ static bool brent_step(struct brent *b, uint64_t cur)
 
 /* The next link after cur, checked: readable, kernel, non-NULL, and its Blink
  * must point back at cur. */
-static bool walk_next(struct ld_kernel *k, uint64_t cur, uint64_t *next, struct ld_walk_result *res)
+static bool walk_next(struct ld_kernel *k, uint64_t cur, unsigned flags, uint64_t *next,
+		      struct ld_walk_result *res)
 {
 	unsigned ps = ld_kernel_ptr_size(k);
 	uint64_t n, back;
@@ -58,6 +59,10 @@ static bool walk_next(struct ld_kernel *k, uint64_t cur, uint64_t *next, struct 
 	if (n == 0 || !ld_kernel_is_kva(k, n)) {
 		walk_end(res, LD_WALK_BAD_LINK, cur);
 		return false;
+	}
+	if (flags & LD_WALK_NO_BACKLINK) {
+		*next = n;
+		return true;
 	}
 	if (ld_kernel_read_ptr(k, n + ps, &back) != LD_OK) {
 		walk_end(res, LD_WALK_UNREADABLE, n);
@@ -74,6 +79,12 @@ static bool walk_next(struct ld_kernel *k, uint64_t cur, uint64_t *next, struct 
 void ld_list_walk(struct ld_kernel *k, uint64_t head, size_t limit, ld_walk_fn fn, void *arg,
 		  struct ld_walk_result *res)
 {
+	ld_list_walk_ex(k, head, limit, 0, fn, arg, res);
+}
+
+void ld_list_walk_ex(struct ld_kernel *k, uint64_t head, size_t limit, unsigned flags, ld_walk_fn fn,
+		     void *arg, struct ld_walk_result *res)
+{
 	res->count = 0;
 	walk_end(res, LD_WALK_DONE, 0);
 	if (limit == 0)
@@ -86,7 +97,7 @@ void ld_list_walk(struct ld_kernel *k, uint64_t head, size_t limit, ld_walk_fn f
 	uint64_t cur = head;
 	for (;;) {
 		uint64_t next;
-		if (!walk_next(k, cur, &next, res))
+		if (!walk_next(k, cur, flags, &next, res))
 			return;
 		if (next == head)
 			return;   /* LD_WALK_DONE */

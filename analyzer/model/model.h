@@ -70,6 +70,12 @@ typedef bool (*ld_walk_fn)(struct ld_kernel *k, uint64_t entry, void *arg);
 #define LD_WALK_DEFAULT_LIMIT 1000000u
 void ld_list_walk(struct ld_kernel *k, uint64_t head, size_t limit, ld_walk_fn fn, void *arg,
 		  struct ld_walk_result *res);
+/* Flags for ld_list_walk_ex. LD_WALK_NO_BACKLINK: do not require
+ * Flink->Blink == previous (lists whose Blinks are not maintained); then only
+ * Brent's check catches loops that miss the head (ending LD_WALK_CYCLE). */
+#define LD_WALK_NO_BACKLINK 1u
+void ld_list_walk_ex(struct ld_kernel *k, uint64_t head, size_t limit, unsigned flags, ld_walk_fn fn,
+		     void *arg, struct ld_walk_result *res);
 
 /* ---- processes and threads ---- */
 
