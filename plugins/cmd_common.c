@@ -1,5 +1,6 @@
 /* cmd_common.c — helpers every command uses (see plugins.h). */
 #include "plugins.h"
+#include "session-priv.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -33,9 +34,20 @@ int ld_cmd_error(const char *cmd, ld_status st, const char *fmt, ...)
 
 bool ld_cmd_parse_u64(struct ld_cmd_ctx *ctx, const char *s, uint64_t *out)
 {
-	(void)ctx;
 	if (!s || !*s)
 		return false;
+	/* "#N": row N of the shell's last listing (session.c). */
+	if (s[0] == '#') {
+		char *end;
+		errno = 0;
+		unsigned long n = strtoul(s + 1, &end, 10);
+		const struct ld_session_row *row =
+			ctx && !errno && !*end && s[1] && n <= LD_SESSION_MAX_ROWS ? ld_session_row(ctx->session, (unsigned)n) : NULL;
+		if (!row)
+			return false;
+		*out = row->addr;
+		return true;
+	}
 	/* WinDbg habit: addresses may carry a backtick (fffff800`01234567). */
 	char buf[64];
 	size_t j = 0;

@@ -4,9 +4,18 @@
 #include <string.h>
 
 static const struct ld_command commands[] = {
+	{ "db", ld_cmd_db, LD_CMD_NEEDS_KERNEL, "db [/p] ADDR [L COUNT] DUMP", "display bytes (virtual, or physical with /p), WinDbg layout" },
+	{ "dd", ld_cmd_dd, LD_CMD_NEEDS_KERNEL, "dd [/p] ADDR [L COUNT] DUMP", "display 32-bit values" },
+	{ "dp", ld_cmd_dp, LD_CMD_NEEDS_KERNEL, "dp [/p] ADDR [L COUNT] DUMP", "display pointer-sized values" },
+	{ "dq", ld_cmd_dq, LD_CMD_NEEDS_KERNEL, "dq [/p] ADDR [L COUNT] DUMP", "display 64-bit values" },
+	{ "dw", ld_cmd_dw, LD_CMD_NEEDS_KERNEL, "dw [/p] ADDR [L COUNT] DUMP", "display 16-bit values" },
 	{ "help", ld_cmd_help, 0, "help [COMMAND]", "list commands or describe one" },
 	{ "info", ld_cmd_info, LD_CMD_NEEDS_KERNEL, "info [--json] DUMP",
 	  "what the dump is: format, architecture, build, DTB, KDBG, kernel, time" },
+	{ "k", ld_cmd_k, LD_CMD_NEEDS_KERNEL, "k THREAD DUMP", "kernel stack of a thread (best-effort scan for return addresses)" },
+	{ "refresh", ld_cmd_refresh, LD_CMD_NEEDS_KERNEL, "refresh DUMP", "drop cached pages and objects (live targets)" },
+	{ "shell", ld_cmd_shell, LD_CMD_NEEDS_KERNEL, "shell [--no-pager] [-c 'CMD; CMD'] DUMP", "interactive shell over one opened dump (also -i)" },
+	{ "u", ld_cmd_u, LD_CMD_NEEDS_KERNEL, "u ADDR [COUNT] DUMP", "disassemble (x86/x64), named from module exports" },
 	{ "version", ld_cmd_version, 0, "version", "print the program version" },
 };
 

@@ -79,5 +79,14 @@ void ld_cmd_print_warnings(struct ld_cmd_ctx *ctx);
 LD_DECLARE_CMD(help);
 LD_DECLARE_CMD(version);
 LD_DECLARE_CMD(info);
+LD_DECLARE_CMD(db);
+LD_DECLARE_CMD(dw);
+LD_DECLARE_CMD(dd);
+LD_DECLARE_CMD(dq);
+LD_DECLARE_CMD(dp);
+LD_DECLARE_CMD(u);
+LD_DECLARE_CMD(k);
+LD_DECLARE_CMD(refresh);
+LD_DECLARE_CMD(shell);
 
 #endif

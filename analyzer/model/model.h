@@ -193,4 +193,27 @@ struct ld_pool_hit {
 ld_status ld_pool_scan(struct ld_kernel *k, const char *const *tags, size_t ntags,
 		       bool (*fn)(const struct ld_pool_hit *h, void *arg), void *arg);
 
+/* ---- PE images in memory: exports (pe_exports.c) ---- */
+
+struct ld_pe_export {
+	uint64_t va;
+	uint32_t ordinal;           /* index into AddressOfFunctions */
+	char name[64];
+};
+struct ld_pe_image {
+	uint64_t base;
+	uint32_t size_of_image;     /* from the optional header */
+	uint16_t machine;           /* 0x14c, 0x8664 */
+	struct ld_pe_export *exports;   /* named, non-forwarded exports, sorted by va */
+	size_t nexports;
+	bool partial;               /* parts of the export tables were unreadable */
+};
+/* Read the headers and named exports of the image at base. An image without
+ * exports is LD_OK with nexports 0; unreadable headers are an error. */
+ld_status ld_pe_read_exports(struct ld_kernel *k, uint64_t base, struct ld_pe_image *img);
+void ld_pe_image_free(struct ld_pe_image *img);
+/* The export at or below va (nearest preceding), NULL when none. */
+const struct ld_pe_export *ld_pe_export_at_or_below(const struct ld_pe_image *img, uint64_t va);
+const struct ld_pe_export *ld_pe_export_by_name(const struct ld_pe_image *img, const char *name);
+
 #endif

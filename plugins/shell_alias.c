@@ -1,0 +1,159 @@
+/*
+ * shell_alias.c — the shell's built-ins (quit, .json, help) and the WinDbg
+ * spellings engineers type from habit, rewritten to table commands:
+ *
+ *   !lpc ARGS              → lpc ARGS
+ *   !alpc /p|/m|/lpp|/lpc X → alpc port|message|process|connections X
+ *   !thread ADDR           → thread ADDR (or `lpc thread ADDR` when there is no `thread`)
+ *   !process               → ps            (also `!process 0 0`)
+ *   !process PID|ADDR [F]  → threads PID   (WinDbg radix: PID is hexadecimal)
+ */
+#include "shell-priv.h"
+#include "addr-priv.h"
+#include "../analyzer/model/model.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+static const char *const names[] = {
+	"quit", "q", "exit", ".json", "help", "!lpc", "!alpc", "!thread", "!process", NULL
+};
+
+const char *const *shell_alias_names(void)
+{
+	return names;
+}
+
+void shell_alias_help(FILE *out)
+{
+	fprintf(out,
+		"Shell:\n"
+		"  #N           row N of the last listing, wherever an address is expected\n"
+		"  .json on|off switch every command's output to JSON and back\n"
+		"  !lpc ARGS    same as `lpc ARGS`\n"
+		"  !alpc /p|/m|/lpp|/lpc ADDR\n"
+		"               alpc port|message|process|connections\n"
+		"  !thread ADDR same as `thread ADDR`\n"
+		"  !process [0 0|PID|ADDR]\n"
+		"               `ps`, or the threads of one process (PID in hex, as in WinDbg)\n"
+		"  quit, q      leave the shell (also Ctrl-D)\n");
+}
+
+/* Replace words [0, drop) with the given words. */
+static void replace_head(struct shell_words *w, int drop, const char *const *with, int nwith)
+{
+	int rest = w->argc - drop;
+	memmove(&w->argv[nwith], &w->argv[drop], (size_t)(rest + 1) * sizeof w->argv[0]);
+	for (int i = 0; i < nwith; i++)
+		w->argv[i] = (char *)with[i];
+	w->argc = nwith + rest;
+}
+
+static bool builtin_json(struct ld_cmd_ctx *ctx, struct shell_words *w, int *rc)
+{
+	*rc = LD_EXIT_OK;
+	if (w->argc == 1)
+		fprintf(ctx->out, "json output is %s\n", ctx->json ? "on" : "off");
+	else if (w->argc == 2 && !strcmp(w->argv[1], "on"))
+		ctx->json = true;
+	else if (w->argc == 2 && !strcmp(w->argv[1], "off"))
+		ctx->json = false;
+	else
+		*rc = ld_cmd_error(".json", LD_ERR_ARG, "usage: .json on|off");
+	return true;
+}
+
+static bool builtin_help(struct ld_cmd_ctx *ctx, struct shell_words *w, int *rc)
+{
+	if (w->argc > 1)
+		return false;   /* `help CMD`: the table's help */
+	*rc = ld_cmd_help(ctx, w->argc, w->argv);
+	fputc('\n', ctx->out);
+	shell_alias_help(ctx->out);
+	return true;
+}
+
+static void rewrite_alpc(struct shell_words *w)
+{
+	static const char *const flags[][2] = {
+		{ "/p", "port" }, { "/m", "message" }, { "/lpp", "process" }, { "/lpc", "connections" },
+	};
+	for (size_t i = 0; w->argc > 1 && i < LD_ARRAY_SIZE(flags); i++) {
+		if (!strcmp(w->argv[1], flags[i][0])) {
+			const char *with[] = { "alpc", flags[i][1] };
+			replace_head(w, 2, with, 2);
+			return;
+		}
+	}
+	const char *with[] = { "alpc" };
+	replace_head(w, 1, with, 1);
+}
+
+static void rewrite_thread(struct shell_words *w)
+{
+	if (ld_command_find("thread")) {
+		const char *with[] = { "thread" };
+		replace_head(w, 1, with, 1);
+	} else {
+		const char *with[] = { "lpc", "thread" };
+		replace_head(w, 1, with, 2);
+	}
+}
+
+/* !process X: X is an EPROCESS address or a (hexadecimal) PID. */
+static bool rewrite_process(struct ld_cmd_ctx *ctx, struct shell_words *w, int *rc)
+{
+	uint64_t v;
+	if (w->argc == 1 || (!strcmp(w->argv[1], "0") && (w->argc == 2 || w->argc == 3))) {
+		const char *with[] = { "ps" };
+		replace_head(w, w->argc, with, 1);
+		return false;
+	}
+	if (!ld_cmd_parse_addr(ctx, w->argv[1], &v)) {
+		*rc = ld_cmd_error("!process", LD_ERR_ARG, "not a PID or address: %s", w->argv[1]);
+		return true;
+	}
+	const struct ld_system *sys;
+	ld_status st = ctx->k ? ld_system_get(ctx->k, &sys) : LD_ERR_ARG;
+	if (st != LD_OK) {
+		*rc = ld_cmd_error("!process", st, "%s", ctx->k ? ld_errmsg() : "no dump is open");
+		return true;
+	}
+	const struct ld_process *p = ld_system_process_by_addr(sys, v);
+	if (!p)
+		p = ld_system_process_by_pid(sys, v);
+	if (!p) {
+		*rc = ld_cmd_error("!process", LD_ERR_NOT_FOUND, "no process with address or PID %s",
+				   w->argv[1]);
+		return true;
+	}
+	snprintf(w->scratch, sizeof w->scratch, "%" PRIu64, p->pid);
+	const char *with[] = { "threads", w->scratch };
+	replace_head(w, w->argc, with, 2);
+	return false;
+}
+
+bool shell_alias_apply(struct ld_cmd_ctx *ctx, struct shell_words *w, int *rc)
+{
+	const char *c = w->argv[0];
+	if (!strcmp(c, "quit") || !strcmp(c, "q") || !strcmp(c, "exit")) {
+		ctx->session->quit = true;
+		*rc = LD_EXIT_OK;
+		return true;
+	}
+	if (!strcmp(c, ".json"))
+		return builtin_json(ctx, w, rc);
+	if (!strcmp(c, "help"))
+		return builtin_help(ctx, w, rc);
+	if (!strcmp(c, "!lpc")) {
+		const char *with[] = { "lpc" };
+		replace_head(w, 1, with, 1);
+	} else if (!strcmp(c, "!alpc")) {
+		rewrite_alpc(w);
+	} else if (!strcmp(c, "!thread")) {
+		rewrite_thread(w);
+	} else if (!strcmp(c, "!process")) {
+		return rewrite_process(ctx, w, rc);
+	}
+	return false;
+}
