@@ -61,5 +61,7 @@ ld_status ld_vas_read(struct ld_vas *vas, uint64_t va, void *buf, size_t len);
 /* A second address space over the same source (a process's DTB). */
 ld_status ld_vas_clone_dtb(const struct ld_vas *vas, uint64_t dtb, struct ld_vas **out);
 const char *ld_pte_kind_name(enum ld_pte_kind k);
+/* Forget cached translations and page-table pages (live targets: memory changed). */
+void ld_vas_flush(struct ld_vas *vas);
 
 #endif

@@ -1,0 +1,149 @@
+/*
+ * kernel_open.c — stacking the layers: source → address space → kernel facts
+ * → profile (see kernel.h).
+ *
+ * Only failing to open the source is fatal. Everything after it degrades:
+ * no DTB still lets `info` describe the container, no KDBG still lets the
+ * profile chooser and the model try, and each gap is explained by a warning.
+ */
+#include "kernel-priv.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *ld_fact_source_name(enum ld_fact_source s)
+{
+	switch (s) {
+	case LD_FACT_HEADER: return "header";
+	case LD_FACT_KDBG: return "kdbg";
+	case LD_FACT_SCAN: return "scan";
+	case LD_FACT_USER: return "user";
+	case LD_FACT_DERIVED: return "derived";
+	case LD_FACT_NOTES: return "notes";
+	default: return "none";
+	}
+}
+
+static bool arch_analysable(enum ld_arch a)
+{
+	return a == LD_ARCH_X86 || a == LD_ARCH_X86_PAE || a == LD_ARCH_X64;
+}
+
+static ld_status open_vas(struct ld_kernel *k)
+{
+	struct ld_vas_opts vo = { .build = k->info.build };
+	return ld_vas_open(k->src, k->info.arch, k->info.dtb, &vo, &k->vas);
+}
+
+/* Use the DTB the user or the container gave, else look for one. */
+static void open_address_space(struct ld_kernel *k)
+{
+	const struct ld_source_meta *m = ld_source_meta(k->src);
+
+	if (k->opts.has_dtb) {
+		k->info.dtb = k->opts.dtb;
+		k->info.dtb_from = LD_FACT_USER;
+	} else if (m->has_dtb) {
+		k->info.dtb = m->dtb;
+		k->info.dtb_from = strcmp(m->format, "elf") == 0 || strcmp(m->format, "kdump") == 0
+			? LD_FACT_NOTES : LD_FACT_HEADER;
+	}
+	if (k->info.dtb_from != LD_FACT_NONE && arch_analysable(k->info.arch)) {
+		if (open_vas(k) != LD_OK)
+			ld_warn("cannot use the directory table base 0x%" PRIx64 ": %s", k->info.dtb,
+				ld_errmsg());
+		return;
+	}
+	/* No usable DTB: scan memory for the kernel's page tables (raw images,
+	 * cores without CPU notes, or a --dtb without a known paging mode). */
+	enum ld_arch hint = k->info.arch;
+	if (ld_kernel_find_dtb(k, hint) != LD_OK) {
+		ld_warn("no kernel directory table base: %s", ld_errmsg());
+		return;
+	}
+	if (open_vas(k) != LD_OK)
+		ld_warn("cannot use the discovered directory table base 0x%" PRIx64 ": %s",
+			k->info.dtb, ld_errmsg());
+}
+
+static void discover(struct ld_kernel *k)
+{
+	open_address_space(k);
+	if (!k->vas)
+		return;
+	if (ld_kernel_find_kdbg(k) != LD_OK)
+		ld_warn("KDBG: %s", ld_errmsg());
+	ld_kernel_read_shared_data(k);
+}
+
+static void set_arch_name(struct ld_kernel *k)
+{
+	const char *name = ld_arch_name(k->info.arch);
+	if (k->info.arch == LD_ARCH_OTHER || k->info.arch == LD_ARCH_UNKNOWN) {
+		switch (k->info.machine) {
+		case 0xaa64: name = "arm64"; break;
+		case 0x1c4: name = "arm"; break;
+		case 0x200: name = "ia64"; break;
+		default: break;
+		}
+	}
+	snprintf(k->arch_name, sizeof k->arch_name, "%s", name);
+	k->info.arch_name = k->arch_name;
+}
+
+ld_status ld_kernel_open(const char *path, const struct ld_kernel_opts *opts, struct ld_kernel **out)
+{
+	*out = NULL;
+	struct ld_kernel *k = ld_xcalloc(1, sizeof *k);
+	if (!k)
+		return LD_ERR_NOMEM;
+	if (opts)
+		k->opts = *opts;
+	k->self_map_index = -1;
+	ld_status st = ld_source_open(path, k->opts.format, &k->src);
+	if (st != LD_OK) {
+		free(k);
+		return st;
+	}
+	ld_kernel_facts_from_meta(k);
+	if (k->info.arch == LD_ARCH_OTHER)
+		ld_warn("%s kernel: the dump is described, but its memory cannot be analysed "
+			"(only x86 and x64 are supported)",
+			k->info.machine == 0xaa64 ? "ARM64" : "this architecture's");
+	else if (k->info.triage)
+		ld_warn("triage (small memory) dump: it holds only the faulting thread and process, "
+			"no port data");
+	else
+		discover(k);
+	ld_kernel_facts_finish(k);
+	set_arch_name(k);
+	if (arch_analysable(k->info.arch) && !k->info.triage &&
+	    ld_kernel_choose_profile(k, &k->opts) != LD_OK)
+		ld_warn("no structure profile: %s", ld_errmsg());
+	*out = k;
+	return LD_OK;
+}
+
+void ld_kernel_close(struct ld_kernel *k)
+{
+	if (!k)
+		return;
+	/* Upper layers' caches point into the profile and memory: free them first. */
+	ld_kernel_slots_release(k);
+	ld_kernel_release_profiles(k);
+	ld_vas_close(k->vas);
+	ld_source_close(k->src);
+	free(k->kdbg);
+	free(k);
+}
+
+void ld_kernel_refresh(struct ld_kernel *k)
+{
+	ld_kernel_slots_release(k);
+	ld_source_refresh(k->src);
+	ld_vas_flush(k->vas);
+	if (k->vas)
+		ld_kernel_read_shared_data(k);
+}

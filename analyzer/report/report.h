@@ -1,0 +1,41 @@
+/*
+ * report.h — helpers every command uses to render results.
+ *
+ * JSON (jansson): addresses are strings "0x…" (JSON numbers lose precision
+ * past 2^53), unknown values are null, and a value that exists but cannot be
+ * read says why: {"unavailable": "<status name>", "reason": "<message>"}.
+ * Nothing here knows a dump format or an offset.
+ */
+#ifndef LPCDUMP_REPORT_H
+#define LPCDUMP_REPORT_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "../base/base.h"
+
+/* "0x…" string. */
+json_t *ld_json_addr(uint64_t va);
+/* "0x…" string, or null when va is 0 (unknown). */
+json_t *ld_json_addr_or_null(uint64_t va);
+/* Integer (json_integer is signed 64-bit: values past 2^63 become strings). */
+json_t *ld_json_u64(uint64_t v);
+/* A string, or null when s is NULL or empty. */
+json_t *ld_json_str_or_null(const char *s);
+/* {"unavailable": ld_status_name(st), "reason": reason}. */
+json_t *ld_json_unavailable(ld_status st, const char *reason);
+/* FILETIME as "YYYY-MM-DDTHH:MM:SSZ", or null when 0/out of range. */
+json_t *ld_json_filetime(uint64_t filetime);
+/* The warnings collected so far (ld_warn) as an array of strings. */
+json_t *ld_json_warnings(void);
+/* Set obj[key] = value, taking the reference (value NULL counts as null). */
+void ld_json_set(json_t *obj, const char *key, json_t *value);
+/* Print one document (indented, keys in insertion order, newline) and
+ * release it. LD_ERR_IO when the stream fails. */
+ld_status ld_json_print(FILE *out, json_t *doc);
+
+/* Text helpers: "0x…" into buf (≥ 19 bytes), or "-" for 0 (unknown). */
+const char *ld_text_addr(char *buf, size_t len, uint64_t va);
+
+#endif
