@@ -1,0 +1,341 @@
+/*
+ * forge_memory.c — the forged machine's physical memory: RAM ranges with
+ * holes, sparse pages (only pages that hold data exist), and PFNs handed out
+ * pseudo-randomly so that physical order never follows virtual order.
+ *
+ * Directive: ram SIZE | ram BASE SIZE
+ *   `ram SIZE` gives the PC layout: 0x1000-0x9f000 (below the VGA hole) plus
+ *   1 MiB..SIZE. The first `ram BASE SIZE` replaces the default layout; more
+ *   of them add ranges (holes in between are not RAM).
+ */
+#include "forge-priv.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define FG_DEFAULT_RAM (8ull << 20)
+/* Below 1 MiB live the low stub and the firmware's pages; fresh allocations
+ * stay above so that a scan of 0x1000..0x9f000 finds only what a test put
+ * there on purpose. */
+#define FG_LOW_PFN_END 0x100u
+
+void *fg_xrealloc(void *p, size_t n, size_t size)
+{
+	if (size && n > SIZE_MAX / size)
+		fg_die(fg_where(), "out of memory");
+	size_t bytes = n * size;
+	void *q = realloc(p, bytes ? bytes : 1);
+	if (!q)
+		fg_die(fg_where(), "out of memory");
+	return q;
+}
+
+char *fg_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *d = fg_xrealloc(NULL, n, 1);
+	memcpy(d, s, n);
+	return d;
+}
+
+struct fg_core *fg_core(struct fg_machine *m)
+{
+	if (!m->core) {
+		m->core = fg_xrealloc(NULL, 1, sizeof(struct fg_core));
+		memset(m->core, 0, sizeof(struct fg_core));
+	}
+	return m->core;
+}
+
+void fg_machine_init(struct fg_machine *m, uint32_t seed)
+{
+	memset(m, 0, sizeof(*m));
+	m->seed = seed;
+	m->rng = seed;
+	m->processors = 1;
+	m->lowstub = true;
+	m->bugcheck_code = 0xE2;           /* MANUALLY_INITIATED_CRASH */
+	m->system_time = 0x01DA3C7D5F6E8000ull;   /* 2024-01-01T00:00:00Z */
+	m->uptime_100ns = 3600ull * 10000000ull;  /* one hour */
+	(void)fg_core(m);
+}
+
+/* splitmix64: small, fast, and every bit of the state matters. */
+uint64_t fg_random(struct fg_machine *m)
+{
+	uint64_t z = (m->rng += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+void fg_machine_free(struct fg_machine *m)
+{
+	struct fg_core *c = m->core;
+	for (size_t i = 0; i < m->npages; i++)
+		free(m->pages[i].data);
+	free(m->pages);
+	if (c) {
+		for (size_t i = 0; i < c->nvars; i++)
+			free(c->vars[i].name);
+		free(c->vars);
+		free(c->reserved);
+		free(c->edits);
+		free(c);
+	}
+	if (m->profiles)
+		ld_profile_set_free(m->profiles);
+	memset(m, 0, sizeof(*m));
+}
+
+/* ---- RAM ranges ---- */
+
+static void ram_add(struct fg_machine *m, uint64_t base_pfn, uint64_t npages)
+{
+	if (m->nram == LD_ARRAY_SIZE(m->ram))
+		fg_die(fg_where(), "too many RAM ranges (max %zu)", LD_ARRAY_SIZE(m->ram));
+	for (size_t i = 0; i < m->nram; i++) {
+		const struct fg_ram_range *r = &m->ram[i];
+		if (base_pfn < r->base_pfn + r->npages && r->base_pfn < base_pfn + npages)
+			fg_die(fg_where(), "RAM range 0x%llx overlaps another",
+			       (unsigned long long)(base_pfn << LD_PAGE_SHIFT));
+	}
+	size_t at = m->nram;
+	while (at > 0 && m->ram[at - 1].base_pfn > base_pfn) {
+		m->ram[at] = m->ram[at - 1];
+		at--;
+	}
+	m->ram[at] = (struct fg_ram_range){ base_pfn, npages };
+	m->nram++;
+}
+
+void fg_ram_default(struct fg_machine *m, uint64_t size)
+{
+	if (size < (2ull << 20))
+		fg_die(fg_where(), "RAM size 0x%llx too small (at least 2 MiB)", (unsigned long long)size);
+	m->nram = 0;
+	ram_add(m, 0x1, 0x9e);
+	ram_add(m, 0x100, (size >> LD_PAGE_SHIFT) - 0x100);
+}
+
+int fg_dir_ram(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	struct fg_core *c = fg_core(m);
+	if (argc == 2) {
+		fg_ram_default(m, fg_parse_u64_or_die(where, "RAM size", argv[1]));
+		c->ram_custom = false;
+		return 0;
+	}
+	if (argc != 3)
+		fg_die(where, "usage: ram SIZE | ram BASE SIZE");
+	uint64_t base = fg_parse_u64_or_die(where, "RAM base", argv[1]);
+	uint64_t size = fg_parse_u64_or_die(where, "RAM size", argv[2]);
+	if ((base | size) & (LD_PAGE_SIZE - 1) || size == 0)
+		fg_die(where, "RAM range must be page-aligned and not empty");
+	if (!c->ram_custom) {
+		m->nram = 0;
+		c->ram_custom = true;
+	}
+	ram_add(m, base >> LD_PAGE_SHIFT, size >> LD_PAGE_SHIFT);
+	return 0;
+}
+
+uint64_t fg_ram_pages(const struct fg_machine *m)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < m->nram; i++)
+		n += m->ram[i].npages;
+	return n;
+}
+
+uint64_t fg_max_pfn(const struct fg_machine *m)
+{
+	if (!m->nram)
+		return 0;
+	return m->ram[m->nram - 1].base_pfn + m->ram[m->nram - 1].npages;
+}
+
+static bool in_ram(const struct fg_machine *m, uint64_t pfn)
+{
+	for (size_t i = 0; i < m->nram; i++)
+		if (pfn >= m->ram[i].base_pfn && pfn < m->ram[i].base_pfn + m->ram[i].npages)
+			return true;
+	return false;
+}
+
+/* ---- pages ---- */
+
+/* Index of the first page with pfn >= the given one. */
+static size_t page_lower_bound(const struct fg_machine *m, uint64_t pfn)
+{
+	size_t lo = 0, hi = m->npages;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->pages[mid].pfn < pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+bool fg_phys_present(const struct fg_machine *m, uint64_t pfn)
+{
+	size_t i = page_lower_bound(m, pfn);
+	return i < m->npages && m->pages[i].pfn == pfn;
+}
+
+uint8_t *fg_phys_page(struct fg_machine *m, uint64_t pfn, bool create)
+{
+	size_t i = page_lower_bound(m, pfn);
+	if (i < m->npages && m->pages[i].pfn == pfn)
+		return m->pages[i].data;
+	if (!create)
+		return NULL;
+	if (!in_ram(m, pfn))
+		fg_die(fg_where(), "physical page 0x%llx is outside RAM",
+		       (unsigned long long)(pfn << LD_PAGE_SHIFT));
+	FG_GROW(m->pages, m->npages, m->cappages);
+	memmove(&m->pages[i + 1], &m->pages[i], (m->npages - i) * sizeof(*m->pages));
+	m->npages++;
+	m->pages[i].pfn = pfn;
+	m->pages[i].data = fg_xrealloc(NULL, LD_PAGE_SIZE, 1);
+	memset(m->pages[i].data, 0, LD_PAGE_SIZE);
+	return m->pages[i].data;
+}
+
+bool fg_phys_reserved(const struct fg_machine *m, uint64_t pfn)
+{
+	const struct fg_core *c = m->core;
+	for (size_t i = 0; c && i < c->nreserved; i++)
+		if (pfn >= c->reserved[i].base && pfn < c->reserved[i].base + c->reserved[i].n)
+			return true;
+	return false;
+}
+
+static bool pfn_free(const struct fg_machine *m, uint64_t pfn)
+{
+	return !fg_phys_present(m, pfn) && !fg_phys_reserved(m, pfn);
+}
+
+/* The i-th RAM page counting only pages at or above min_pfn. */
+static uint64_t ram_nth(const struct fg_machine *m, uint64_t n, uint64_t min_pfn)
+{
+	for (size_t i = 0; i < m->nram; i++) {
+		uint64_t base = m->ram[i].base_pfn, end = base + m->ram[i].npages;
+		if (base < min_pfn)
+			base = min_pfn;
+		if (base >= end)
+			continue;
+		if (n < end - base)
+			return base + n;
+		n -= end - base;
+	}
+	return UINT64_MAX;
+}
+
+static uint64_t ram_count_from(const struct fg_machine *m, uint64_t min_pfn)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < m->nram; i++) {
+		uint64_t base = m->ram[i].base_pfn, end = base + m->ram[i].npages;
+		if (base < min_pfn)
+			base = min_pfn;
+		if (base < end)
+			n += end - base;
+	}
+	return n;
+}
+
+/* A random free page at or above min_pfn: a random start, then a linear
+ * probe (deterministic, and quick while memory is mostly free). */
+static uint64_t alloc_from(struct fg_machine *m, uint64_t min_pfn)
+{
+	uint64_t total = ram_count_from(m, min_pfn);
+	if (!total)
+		return UINT64_MAX;
+	uint64_t start = fg_random(m) % total;
+	for (uint64_t k = 0; k < total; k++) {
+		uint64_t pfn = ram_nth(m, (start + k) % total, min_pfn);
+		if (pfn_free(m, pfn))
+			return pfn;
+	}
+	return UINT64_MAX;
+}
+
+uint64_t fg_phys_alloc(struct fg_machine *m)
+{
+	uint64_t pfn = alloc_from(m, FG_LOW_PFN_END);
+	if (pfn == UINT64_MAX)
+		pfn = alloc_from(m, 0);
+	if (pfn == UINT64_MAX)
+		fg_die(fg_where(), "out of forged RAM (%llu pages): raise `ram`",
+		       (unsigned long long)fg_ram_pages(m));
+	(void)fg_phys_page(m, pfn, true);
+	return pfn;
+}
+
+static bool run_free(const struct fg_machine *m, uint64_t base, uint64_t n)
+{
+	if (!in_ram(m, base) || !in_ram(m, base + n - 1))
+		return false;
+	/* One RAM range must hold it all: no hole inside. */
+	for (size_t i = 0; i < m->nram; i++) {
+		const struct fg_ram_range *r = &m->ram[i];
+		if (base >= r->base_pfn && base + n > r->base_pfn + r->npages)
+			return false;
+	}
+	size_t i = page_lower_bound(m, base);
+	if (i < m->npages && m->pages[i].pfn < base + n)
+		return false;
+	const struct fg_core *c = m->core;
+	for (size_t k = 0; c && k < c->nreserved; k++)
+		if (base < c->reserved[k].base + c->reserved[k].n && c->reserved[k].base < base + n)
+			return false;
+	return true;
+}
+
+uint64_t fg_phys_alloc_run(struct fg_machine *m, uint64_t n, uint64_t align)
+{
+	if (!n || !align || (align & (align - 1)))
+		fg_die(fg_where(), "bad physical run request (%llu pages, align %llu)",
+		       (unsigned long long)n, (unsigned long long)align);
+	uint64_t first = (FG_LOW_PFN_END + align - 1) & ~(align - 1);
+	uint64_t max = fg_max_pfn(m);
+	if (max < first + n)
+		fg_die(fg_where(), "no room for %llu contiguous pages: raise `ram`", (unsigned long long)n);
+	uint64_t slots = (max - n - first) / align + 1;
+	uint64_t start = fg_random(m) % slots;
+	for (uint64_t k = 0; k < slots; k++) {
+		uint64_t base = first + ((start + k) % slots) * align;
+		if (!run_free(m, base, n))
+			continue;
+		struct fg_core *c = fg_core(m);
+		FG_GROW(c->reserved, c->nreserved, c->capreserved);
+		c->reserved[c->nreserved++] = (struct fg_run){ base, n };
+		return base;
+	}
+	fg_die(fg_where(), "no free run of %llu contiguous pages aligned to %llu: raise `ram`",
+	       (unsigned long long)n, (unsigned long long)align);
+}
+
+/* ---- building the machine ---- */
+
+void fg_machine_setup(struct fg_machine *m)
+{
+	if (m->ready)
+		return;
+	if (m->arch != LD_ARCH_X86 && m->arch != LD_ARCH_X86_PAE && m->arch != LD_ARCH_X64)
+		fg_die(fg_where(), "no architecture: give `profile NAME` or `arch x86|x86-pae|x64`");
+	if (!m->build)
+		fg_die(fg_where(), "no build number: give `profile NAME` or `build N`");
+	if (!m->nram)
+		fg_ram_default(m, FG_DEFAULT_RAM);
+	if (m->arch == LD_ARCH_X86 && fg_max_pfn(m) > (1ull << 20))
+		fg_die(fg_where(), "non-PAE x86 addresses at most 4 GiB of RAM");
+	fg_kernel_defaults(m);
+	fg_kva_setup(m);
+	fg_paging_setup(m);
+	m->ready = true;
+	fg_kernel_setup(m);
+}

@@ -1,0 +1,376 @@
+/*
+ * forge_scenario.c — the scenario language and the directive table.
+ *
+ * A scenario is a text file, one directive per line:
+ *
+ *     # comment (to the end of the line, outside quotes)
+ *     profile win10-19041-x64      # layout, arch and build from structs/
+ *     ram 16M
+ *     process pid=4 name=System
+ *     directory path="\RPC Control"
+ *
+ * The first word names the directive; the others are positional words or
+ * key=value words, in any order (fg_arg()). Double quotes group a word with
+ * spaces (the quotes are removed; backslashes are literal, for Windows
+ * paths). Numbers are decimal or 0x hex, with an optional K/M/G suffix
+ * (binary units).
+ *
+ * Configuration directives (marked early below) run first, wherever they
+ * appear; then the machine is built (page tables, ntoskrnl, KDBG, ...); then
+ * every other directive runs in file order; then fg_finish().
+ *
+ * Core directives:
+ *   profile NAME | arch x86|x86-pae|x64 | build N | seed N
+ *   ram SIZE | ram BASE SIZE          (forge_memory.c)
+ *   processors N | bugcheck CODE [P1..P4] | time ISO8601|FILETIME |
+ *   uptime SECONDS | tick N | kernel base=VA | pdb GUID AGE [name=X] |
+ *   kdbg [encoded] [header=absent] | lowstub on|off     (forge_kernel.c)
+ *   largepage VA SIZE | map VA SIZE | write VA KIND=VALUE |
+ *   transition VA | pagefile VA [file=N] [offset=N]     (forge_paging.c)
+ *
+ * Errors name the place: "FILE:LINE: message", and the forge exits 1.
+ *
+ * Adding a directive: write `int fg_dir_x(struct fg_machine *, int argc,
+ * char **argv, const char *where)` in the file of its concern, declare it in
+ * that concern's header, and add ONE line to the table below.
+ */
+#include "forge-priv.h"
+#include "forge_objects.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#pragma weak fg_objects_finish
+#pragma weak fg_lpc_finish
+#pragma weak fg_alpc_finish
+#pragma weak fg_kdbg_encode
+
+static const struct fg_directive directives[] = {
+	/* configuration (early) */
+	{ "profile", fg_dir_profile, true },
+	{ "arch", fg_dir_arch, true },
+	{ "build", fg_dir_build, true },
+	{ "seed", fg_dir_seed, true },
+	{ "ram", fg_dir_ram, true },
+	{ "processors", fg_dir_processors, true },
+	{ "bugcheck", fg_dir_bugcheck, true },
+	{ "time", fg_dir_time, true },
+	{ "uptime", fg_dir_uptime, true },
+	{ "tick", fg_dir_tick, true },
+	{ "kernel", fg_dir_kernel, true },
+	{ "pdb", fg_dir_pdb, true },
+	{ "kdbg", fg_dir_kdbg, true },
+	{ "lowstub", fg_dir_lowstub, true },
+	/* memory */
+	{ "largepage", fg_dir_largepage, false },
+	{ "map", fg_dir_map, false },
+	{ "write", fg_dir_write, false },
+	{ "transition", fg_dir_transition, false },
+	{ "pagefile", fg_dir_pagefile, false },
+	/* objects (forge_objects.c), LPC (forge_lpc.c), ALPC (forge_alpc.c): one line each */
+};
+
+const char *fg_cli_profile;
+bool fg_cli_seed_set;
+
+/* ---- where we are, and dying there ---- */
+
+static char current_where[512] = "forge";
+
+const char *fg_where(void)
+{
+	return current_where;
+}
+
+void fg_die(const char *where, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "%s: ", where ? where : "forge");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+/* ---- numbers and arguments ---- */
+
+bool fg_parse_u64(const char *s, uint64_t *out)
+{
+	if (!s || !*s || *s == '-' || *s == '+')
+		return false;
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return false;
+	unsigned shift = 0;
+	switch (*end) {
+	case 'k': case 'K': shift = 10; end++; break;
+	case 'm': case 'M': shift = 20; end++; break;
+	case 'g': case 'G': shift = 30; end++; break;
+	default: break;
+	}
+	if (*end || (shift && v > (UINT64_MAX >> shift)))
+		return false;
+	*out = (uint64_t)v << shift;
+	return true;
+}
+
+uint64_t fg_parse_u64_or_die(const char *where, const char *what, const char *s)
+{
+	uint64_t v;
+	if (!fg_parse_u64(s, &v))
+		fg_die(where, "bad %s '%s' (want a number: 123, 0x7b, 16M)", what, s ? s : "");
+	return v;
+}
+
+const char *fg_arg(int argc, char **argv, const char *key)
+{
+	size_t n = strlen(key);
+	for (int i = 1; i < argc; i++)
+		if (!strncmp(argv[i], key, n) && argv[i][n] == '=')
+			return argv[i] + n + 1;
+	return NULL;
+}
+
+uint64_t fg_arg_u64(int argc, char **argv, const char *key, uint64_t dflt)
+{
+	const char *v = fg_arg(argc, argv, key);
+	return v ? fg_parse_u64_or_die(fg_where(), key, v) : dflt;
+}
+
+/* ---- identity directives ---- */
+
+static void load_profiles(struct fg_machine *m, const char *where)
+{
+	if (m->profiles)
+		return;
+	if (ld_profile_set_load(&m->profiles) != LD_OK)
+		fg_die(where, "cannot load profiles: %s", ld_errmsg());
+}
+
+static void use_profile(struct fg_machine *m, const char *name, const char *where)
+{
+	load_profiles(m, where);
+	const struct ld_profile *p = ld_profile_set_find(m->profiles, name);
+	if (!p)
+		fg_die(where, "unknown profile '%s' (see structs/)", name);
+	m->profile = p;
+	m->build = ld_profile_build(p);
+	enum ld_arch a = ld_profile_arch(p);
+	/* PAE is a paging mode of an x86 layout: keep it if asked for. */
+	if (!(a == LD_ARCH_X86 && m->arch == LD_ARCH_X86_PAE))
+		m->arch = a;
+}
+
+int fg_dir_profile(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	if (argc != 2)
+		fg_die(where, "usage: profile NAME");
+	if (!fg_cli_profile)
+		use_profile(m, argv[1], where);
+	return 0;
+}
+
+int fg_dir_arch(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	if (argc != 2)
+		fg_die(where, "usage: arch x86|x86-pae|x64");
+	enum ld_arch a = ld_arch_parse(argv[1]);
+	if (a != LD_ARCH_X86 && a != LD_ARCH_X86_PAE && a != LD_ARCH_X64)
+		fg_die(where, "unknown architecture '%s' (x86, x86-pae, x64)", argv[1]);
+	if (m->profile && ld_arch_ptr_size(a) != ld_profile_ptr_size(m->profile))
+		fg_die(where, "arch %s does not fit profile %s", argv[1], ld_profile_name(m->profile));
+	m->arch = a;
+	return 0;
+}
+
+int fg_dir_build(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	if (argc != 2)
+		fg_die(where, "usage: build N");
+	uint64_t b = fg_parse_u64_or_die(where, "build", argv[1]);
+	if (b < 1381 || b > 0xFFFF)
+		fg_die(where, "build %llu out of range", (unsigned long long)b);
+	m->build = (uint32_t)b;
+	return 0;
+}
+
+int fg_dir_seed(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	if (argc != 2)
+		fg_die(where, "usage: seed N");
+	uint64_t s = fg_parse_u64_or_die(where, "seed", argv[1]);
+	if (!fg_cli_seed_set) {
+		m->seed = (uint32_t)s;
+		m->rng = m->seed;
+	}
+	return 0;
+}
+
+/* ---- reading the file ---- */
+
+#define MAX_WORDS 64
+#define MAX_LINE 4096
+
+struct line {
+	unsigned no;
+	int argc;
+	char **argv;
+};
+
+/* Split a line into words in place; quotes group, '#' starts a comment. */
+static int split_words(char *s, char **argv, const char *where)
+{
+	int argc = 0;
+	while (*s) {
+		while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+			s++;
+		if (!*s || *s == '#')
+			break;
+		if (argc == MAX_WORDS)
+			fg_die(where, "more than %d words", MAX_WORDS);
+		argv[argc++] = s;
+		char *out = s;
+		bool quoted = false;
+		for (; *s && (quoted || (*s != ' ' && *s != '\t' && *s != '\r' && *s != '\n')); s++) {
+			if (*s == '"')
+				quoted = !quoted;
+			else if (*s == '#' && !quoted)
+				break;
+			else
+				*out++ = *s;
+		}
+		if (quoted)
+			fg_die(where, "unterminated quote");
+		bool comment = *s == '#';
+		if (*s && !comment)
+			s++;
+		*out = 0;
+		if (comment)
+			break;
+	}
+	return argc;
+}
+
+static const struct fg_directive *find_directive(const char *name)
+{
+	for (size_t i = 0; i < LD_ARRAY_SIZE(directives); i++)
+		if (!strcmp(directives[i].name, name))
+			return &directives[i];
+	return NULL;
+}
+
+static void set_where(const char *path, unsigned no)
+{
+	snprintf(current_where, sizeof(current_where), "%s:%u", path, no);
+}
+
+static struct line *read_lines(FILE *f, const char *path, size_t *nlines, char ***store)
+{
+	struct line *lines = NULL;
+	size_t n = 0, cap = 0;
+	char **bufs = NULL;
+	size_t nbufs = 0, capbufs = 0;
+	char buf[MAX_LINE];
+	unsigned no = 0;
+	while (fgets(buf, sizeof(buf), f)) {
+		no++;
+		set_where(path, no);
+		if (!strchr(buf, '\n') && !feof(f))
+			fg_die(current_where, "line longer than %d bytes", MAX_LINE - 1);
+		char *copy = fg_xstrdup(buf);
+		char *argv[MAX_WORDS];
+		int argc = split_words(copy, argv, current_where);
+		if (!argc) {
+			free(copy);
+			continue;
+		}
+		FG_GROW(bufs, nbufs, capbufs);
+		bufs[nbufs++] = copy;
+		FG_GROW(lines, n, cap);
+		lines[n].no = no;
+		lines[n].argc = argc;
+		lines[n].argv = fg_xrealloc(NULL, (size_t)argc + 1, sizeof(char *));
+		memcpy(lines[n].argv, argv, (size_t)argc * sizeof(char *));
+		lines[n].argv[argc] = NULL;
+		n++;
+	}
+	FG_GROW(bufs, nbufs, capbufs);
+	bufs[nbufs] = NULL;
+	*nlines = n;
+	*store = bufs;
+	return lines;
+}
+
+static void run_pass(struct fg_machine *m, const char *path, struct line *lines, size_t n, bool early)
+{
+	for (size_t i = 0; i < n; i++) {
+		set_where(path, lines[i].no);
+		const struct fg_directive *d = find_directive(lines[i].argv[0]);
+		if (!d)
+			fg_die(current_where, "unknown directive '%s'", lines[i].argv[0]);
+		if (d->early != early)
+			continue;
+		if (d->handle(m, lines[i].argc, lines[i].argv, current_where) != 0)
+			fg_die(current_where, "%s failed", d->name);
+	}
+}
+
+int fg_scenario_load(struct fg_machine *m, const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!f)
+		fg_die("forge", "cannot open scenario %s: %s", path, strerror(errno));
+	size_t n;
+	char **bufs;
+	struct line *lines = read_lines(f, path, &n, &bufs);
+	if (f != stdin)
+		fclose(f);
+	if (fg_cli_profile) {
+		snprintf(current_where, sizeof(current_where), "--profile");
+		use_profile(m, fg_cli_profile, current_where);
+	}
+	run_pass(m, path, lines, n, true);
+	snprintf(current_where, sizeof(current_where), "%s", path);
+	fg_machine_setup(m);
+	run_pass(m, path, lines, n, false);
+	snprintf(current_where, sizeof(current_where), "%s", path);
+	fg_finish(m);
+	snprintf(current_where, sizeof(current_where), "forge");
+	for (size_t i = 0; i < n; i++)
+		free(lines[i].argv);
+	free(lines);
+	for (size_t i = 0; bufs[i]; i++)
+		free(bufs[i]);
+	free(bufs);
+	return 0;
+}
+
+/* ---- the end of a scenario ---- */
+
+void fg_finish(struct fg_machine *m)
+{
+	struct fg_core *c = fg_core(m);
+	if (c->finished)
+		return;
+	fg_machine_setup(m);
+	if (fg_lpc_finish)
+		fg_lpc_finish(m);
+	if (fg_alpc_finish)
+		fg_alpc_finish(m);
+	fg_kernel_collect_globals(m);
+	if (fg_objects_finish)
+		fg_objects_finish(m);
+	fg_kernel_finish(m);
+	if (m->kdbg_encoded) {
+		if (!fg_kdbg_encode)
+			fg_die(fg_where(), "kdbg encoded: this forge has no KDBG encoder (forge_kdbg_encode.c)");
+		fg_kdbg_encode(m);
+	}
+	fg_paging_apply_edits(m);
+	c->finished = true;
+}
