@@ -10,7 +10,7 @@
 #include "disasm-priv.h"
 
 #include <inttypes.h>
-#include <jansson.h>
+#include "../analyzer/report/report.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -84,13 +84,6 @@ static void hex_bytes(const uint8_t *b, size_t n, char *out, size_t len)
 	out[j] = 0;
 }
 
-static json_t *hexj(uint64_t x)
-{
-	char b[24];
-	snprintf(b, sizeof b, "0x%" PRIx64, x);
-	return json_string(b);
-}
-
 static void emit_insn(struct u_out *o, const cs_insn *in, bool first)
 {
 	char label[160] = "", sym[160] = "", a[24], t[24], hex[48];
@@ -101,10 +94,10 @@ static void emit_insn(struct u_out *o, const cs_insn *in, bool first)
 	bool have_sym = target && ld_symbols_name(o->syms, target, sym, sizeof sym);
 	hex_bytes(in->bytes, in->size, hex, sizeof hex);
 	if (o->list) {
-		json_t *j = json_pack("{s:o, s:s, s:s, s:s}", "address", hexj(in->address), "bytes", hex,
+		json_t *j = json_pack("{s:o, s:s, s:s, s:s}", "address", ld_json_addr(in->address), "bytes", hex,
 				      "mnemonic", in->mnemonic, "operands", in->op_str);
 		json_object_set_new(j, "label", have_label ? json_string(label) : json_null());
-		json_object_set_new(j, "target", target ? hexj(target) : json_null());
+		json_object_set_new(j, "target", target ? ld_json_addr(target) : json_null());
 		json_object_set_new(j, "target_symbol", have_sym ? json_string(sym) : json_null());
 		json_array_append_new(o->list, j);
 		return;
@@ -127,7 +120,7 @@ static void emit_bad(struct u_out *o, uint64_t at, uint8_t byte)
 	char a[24], hex[4];
 	snprintf(hex, sizeof hex, "%02x", byte);
 	if (o->list) {
-		json_array_append_new(o->list, json_pack("{s:o, s:s, s:n}", "address", hexj(at), "bytes", hex,
+		json_array_append_new(o->list, json_pack("{s:o, s:s, s:n}", "address", ld_json_addr(at), "bytes", hex,
 							 "mnemonic"));
 		return;
 	}
@@ -188,9 +181,9 @@ static void report_stop(struct u_out *o, const struct code *c, uint64_t at, json
 	if (c->stop_st == LD_OK)
 		return;   /* we stopped for another reason (count, Ctrl-C) */
 	if (root) {
-		json_object_set_new(root, "stopped_at", hexj(at));
-		json_object_set_new(root, "stop_status", json_string(ld_status_name(c->stop_st)));
-		json_object_set_new(root, "stop_reason", json_string(c->stop_why));
+		json_t *stop = ld_json_unavailable(c->stop_st, c->stop_why);
+		ld_json_set(stop, "address", ld_json_addr(at));
+		ld_json_set(root, "stopped", stop);
 		return;
 	}
 	fprintf(o->ctx->out, "%s ??               (unavailable: %s: %s)\n",
@@ -219,17 +212,17 @@ int ld_cmd_u(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	if (ctx->json) {
 		root = json_object();
 		o.list = json_array();
-		json_object_set_new(root, "address", hexj(c.addr));
+		json_object_set_new(root, "address", ld_json_addr(c.addr));
 		json_object_set_new(root, "instructions", o.list);
+		json_object_set_new(root, "stopped", json_null());
 	}
 	uint64_t at;
 	size_t shown = decode(&o, cs, &c, (size_t)count, &at);
 	if (shown < count)
 		report_stop(&o, &c, at, root);
 	if (root) {
-		json_dumpf(root, ctx->out, JSON_INDENT(2));
-		fputc('\n', ctx->out);
-		json_decref(root);
+		ld_json_set(root, "warnings", ld_json_warnings());
+		ld_json_print(ctx->out, root);
 	}
 	if (owned)
 		ld_symbols_free(o.syms);

@@ -9,7 +9,7 @@
 #include "addr-priv.h"
 
 #include <inttypes.h>
-#include <jansson.h>
+#include "../analyzer/report/report.h"
 #include <stdlib.h>
 #include <string.h>
 
@@ -154,32 +154,24 @@ static void print_text(struct ld_cmd_ctx *ctx, const struct mem_view *v)
 		fprintf(f, "?? (more unavailable ranges not listed)\n");
 }
 
-static json_t *hex_string(uint64_t x)
-{
-	char b[24];
-	snprintf(b, sizeof b, "0x%" PRIx64, x);
-	return json_string(b);
-}
-
 static void print_json(struct ld_cmd_ctx *ctx, const struct mem_view *v)
 {
 	json_t *root = json_object(), *values = json_array(), *gaps = json_array();
-	json_object_set_new(root, "address", hex_string(v->addr));
+	json_object_set_new(root, "address", ld_json_addr(v->addr));
 	json_object_set_new(root, "space", json_string(v->physical ? "physical" : "virtual"));
 	json_object_set_new(root, "unit", json_integer((json_int_t)v->unit));
 	json_object_set_new(root, "count", json_integer((json_int_t)(v->len / v->unit)));
 	for (size_t off = 0; off < v->len; off += v->unit)
-		json_array_append_new(values, elem_ok(v, off) ? hex_string(elem_value(v, off)) : json_null());
+		json_array_append_new(values, elem_ok(v, off) ? ld_json_addr(elem_value(v, off)) : json_null());
 	for (size_t i = 0; i < v->ngaps; i++)
 		json_array_append_new(gaps, json_pack("{s:o, s:o, s:s, s:s}",
-			"start", hex_string(v->gaps[i].start), "end", hex_string(v->gaps[i].end - 1),
-			"status", ld_status_name(v->gaps[i].st), "reason", v->gaps[i].why));
+			"start", ld_json_addr(v->gaps[i].start), "end", ld_json_addr(v->gaps[i].end - 1),
+			"unavailable", ld_status_name(v->gaps[i].st), "reason", v->gaps[i].why));
 	json_object_set_new(root, "values", values);
 	json_object_set_new(root, "unavailable", gaps);
 	json_object_set_new(root, "unavailable_truncated", json_boolean(v->more_gaps));
-	json_dumpf(root, ctx->out, JSON_INDENT(2));
-	fputc('\n', ctx->out);
-	json_decref(root);
+	ld_json_set(root, "warnings", ld_json_warnings());
+	ld_json_print(ctx->out, root);
 }
 
 struct mem_args {

@@ -14,7 +14,7 @@
 #include "../analyzer/model/model.h"
 
 #include <inttypes.h>
-#include <jansson.h>
+#include "../analyzer/report/report.h"
 #include <string.h>
 
 /* Kernel stacks are 12–24 KiB (large GUI stacks up to 64 KiB); a span
@@ -133,37 +133,29 @@ static void print_text(struct ld_cmd_ctx *ctx, struct ld_symbols *syms, const st
 		fprintf(o, "scan stopped: %s: %s\n", ld_status_name(stop), why);
 }
 
-static json_t *hexj(uint64_t x)
-{
-	char b[24];
-	snprintf(b, sizeof b, "0x%" PRIx64, x);
-	return json_string(b);
-}
-
 static void print_json(struct ld_cmd_ctx *ctx, struct ld_symbols *syms, const struct stack_thread *t,
 		       const struct frame *f, size_t n, ld_status stop, const char *why)
 {
 	json_t *root = json_object(), *frames = json_array();
 	char sym[160];
-	json_object_set_new(root, "thread", hexj(t->thread));
+	json_object_set_new(root, "thread", ld_json_addr(t->thread));
 	json_object_set_new(root, "tid", t->tid ? json_integer((json_int_t)t->tid) : json_null());
 	json_object_set_new(root, "method", json_string("scan"));
-	json_object_set_new(root, "stack_pointer", hexj(t->sp));
-	json_object_set_new(root, "stack_base", hexj(t->base));
+	json_object_set_new(root, "stack_pointer", ld_json_addr(t->sp));
+	json_object_set_new(root, "stack_base", ld_json_addr(t->base));
 	json_object_set_new(root, "running", json_boolean(t->running));
 	for (size_t i = 0; i < n; i++) {
-		json_t *j = json_pack("{s:o, s:o}", "slot", hexj(f[i].slot), "return_address", hexj(f[i].ret));
+		json_t *j = json_pack("{s:o, s:o}", "slot", ld_json_addr(f[i].slot), "return_address", ld_json_addr(f[i].ret));
 		json_object_set_new(j, "symbol", ld_symbols_name(syms, f[i].ret, sym, sizeof sym) ?
 					 json_string(sym) : json_null());
-		json_object_set_new(j, "call_target", f[i].target ? hexj(f[i].target) : json_null());
+		json_object_set_new(j, "call_target", f[i].target ? ld_json_addr(f[i].target) : json_null());
 		json_array_append_new(frames, j);
 	}
 	json_object_set_new(root, "frames", frames);
 	json_object_set_new(root, "stopped", stop == LD_OK ? json_null() :
-			    json_pack("{s:s, s:s}", "status", ld_status_name(stop), "reason", why));
-	json_dumpf(root, ctx->out, JSON_INDENT(2));
-	fputc('\n', ctx->out);
-	json_decref(root);
+			    ld_json_unavailable(stop, why));
+	ld_json_set(root, "warnings", ld_json_warnings());
+	ld_json_print(ctx->out, root);
 }
 
 int ld_cmd_k(struct ld_cmd_ctx *ctx, int argc, char **argv)
