@@ -88,5 +88,10 @@ LD_DECLARE_CMD(u);
 LD_DECLARE_CMD(k);
 LD_DECLARE_CMD(refresh);
 LD_DECLARE_CMD(shell);
+LD_DECLARE_CMD(ps);
+LD_DECLARE_CMD(threads);
+LD_DECLARE_CMD(handles);
+LD_DECLARE_CMD(objects);
+LD_DECLARE_CMD(modules);
 
 #endif

@@ -1,0 +1,110 @@
+/* cmd_threads.c — `threads [PID]`: threads with state, wait reason, how long
+ * they have waited and on what. */
+#include "plugins.h"
+#include "../analyzer/model/model.h"
+#include "../analyzer/report/report.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#define KTHREAD_WAITING 5
+
+static json_t *thread_json(struct ld_kernel *k, const struct ld_system *s, const struct ld_thread *t)
+{
+	json_t *o = json_object();
+	bool waiting = t->state == KTHREAD_WAITING;
+	ld_json_set(o, "address", ld_json_addr(t->addr));
+	ld_json_set(o, "process", ld_json_addr_or_null(t->process));
+	ld_json_set(o, "pid", ld_json_u64(t->pid));
+	ld_json_set(o, "tid", ld_json_u64(t->tid));
+	ld_json_set(o, "process_name", json_string(s->processes[t->process_index].name));
+	ld_json_set(o, "state", json_string(ld_thread_state_name(k, t->state)));
+	ld_json_set(o, "state_value", json_integer(t->state));
+	ld_json_set(o, "wait_reason", waiting ? json_string(ld_wait_reason_name(k, t->wait_reason)) : json_null());
+	ld_json_set(o, "wait_reason_value", waiting ? json_integer(t->wait_reason) : json_null());
+	ld_json_set(o, "wait_time", t->wait_time_known ? ld_json_u64(t->wait_time) : json_null());
+	ld_json_set(o, "wait_seconds", t->wait_seconds >= 0 ? json_real(t->wait_seconds) : json_null());
+	ld_json_set(o, "wait_object", waiting ? ld_json_addr_or_null(t->wait_object) : json_null());
+	ld_json_set(o, "teb", ld_json_addr_or_null(t->teb));
+	ld_json_set(o, "start_address", ld_json_addr_or_null(t->start_address));
+	ld_json_set(o, "win32_start_address", ld_json_addr_or_null(t->win32_start_address));
+	ld_json_set(o, "terminated", json_boolean(t->terminated));
+	return o;
+}
+
+static void thread_text(struct ld_cmd_ctx *ctx, const struct ld_system *s, const struct ld_thread *t)
+{
+	char addr[32], obj[32], secs[32];
+	bool waiting = t->state == KTHREAD_WAITING;
+	unsigned n = ld_session_remember(ctx, "thread", t->addr);
+	if (n)
+		fprintf(ctx->out, "#%-4u", n);
+	else if (ctx->session)
+		fprintf(ctx->out, "     ");
+	if (waiting && t->wait_seconds >= 0)
+		snprintf(secs, sizeof(secs), "%.3f", t->wait_seconds);
+	else
+		snprintf(secs, sizeof(secs), "-");
+	fprintf(ctx->out, "%-18s %6" PRIu64 " %6" PRIu64 " %-12s %-16s %10s %-18s %s\n",
+		ld_text_addr(addr, sizeof(addr), t->addr), t->pid, t->tid, ld_thread_state_name(ctx->k, t->state),
+		waiting ? ld_wait_reason_name(ctx->k, t->wait_reason) : "-", secs,
+		ld_text_addr(obj, sizeof(obj), waiting ? t->wait_object : 0), s->processes[t->process_index].name);
+}
+
+static bool parse_args(struct ld_cmd_ctx *ctx, int argc, char **argv, bool *json, bool *has_pid, uint64_t *pid,
+		       int *rc)
+{
+	for (int a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--json") == 0) {
+			*json = true;
+		} else if (!*has_pid && ld_cmd_parse_u64(ctx, argv[a], pid)) {
+			*has_pid = true;
+		} else {
+			*rc = ld_cmd_error("threads", LD_ERR_ARG, "unexpected argument: %s", argv[a]);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A PID argument may also be a "#N" row holding an EPROCESS address. */
+static bool selected(const struct ld_system *s, const struct ld_thread *t, bool has_pid, uint64_t pid)
+{
+	return !has_pid || t->pid == pid || s->processes[t->process_index].addr == pid;
+}
+
+int ld_cmd_threads(struct ld_cmd_ctx *ctx, int argc, char **argv)
+{
+	bool json = ctx->json, has_pid = false;
+	uint64_t pid = 0;
+	int rc = LD_EXIT_OK;
+	if (!parse_args(ctx, argc, argv, &json, &has_pid, &pid, &rc))
+		return rc;
+	const struct ld_system *s;
+	ld_status st = ld_system_get(ctx->k, &s);
+	if (st != LD_OK)
+		return ld_cmd_error("threads", st, "%s", ld_errmsg());
+	if (has_pid && !ld_system_process_by_pid(s, pid) && !ld_system_process_by_addr(s, pid))
+		return ld_cmd_error("threads", LD_ERR_NOT_FOUND, "no process %" PRIu64, pid);
+	json_t *doc = json ? json_object() : NULL, *arr = json ? json_array() : NULL;
+	if (!json)
+		fprintf(ctx->out, "%s%-18s %6s %6s %-12s %-16s %10s %-18s %s\n", ctx->session ? "#    " : "", "ETHREAD",
+			"PID", "TID", "STATE", "WAIT REASON", "WAIT(s)", "WAIT OBJECT", "PROCESS");
+	for (size_t i = 0; i < s->nthreads; i++) {
+		const struct ld_thread *t = &s->threads[i];
+		if (!selected(s, t, has_pid, pid))
+			continue;
+		if (json) {
+			(void)ld_session_remember(ctx, "thread", t->addr);
+			json_array_append_new(arr, thread_json(ctx->k, s, t));
+		} else {
+			thread_text(ctx, s, t);
+		}
+	}
+	if (!json)
+		return LD_EXIT_OK;
+	ld_json_set(doc, "threads", arr);
+	ld_json_set(doc, "warnings", ld_json_warnings());
+	st = ld_json_print(ctx->out, doc);
+	return st == LD_OK ? LD_EXIT_OK : ld_cmd_error("threads", st, "%s", ld_errmsg());
+}
