@@ -151,37 +151,3 @@ enum ld_tkind ld_tkind_of_ctype(const char *t)
 		return LD_T_STRUCT;
 	return LD_T_OTHER;
 }
-
-ld_status ld_profile_inherit_constants(struct ld_profile *p, const struct ld_profile *donor)
-{
-	size_t extra = 0;
-	for (size_t i = 0; i < donor->ngroups; i++)
-		if (!bsearch(&donor->groups[i], p->groups, p->ngroups, sizeof *p->groups, group_cmp))
-			extra++;
-	if (!extra)
-		return LD_OK;
-	struct ld_const_group *g = ld_arena_alloc(&p->arena, p->ngroups + extra, sizeof *g);
-	if (!g)
-		return LD_ERR_NOMEM;
-	memcpy(g, p->groups, p->ngroups * sizeof *g);
-	size_t n = p->ngroups;
-	for (size_t i = 0; i < donor->ngroups; i++) {
-		const struct ld_const_group *dg = &donor->groups[i];
-		if (bsearch(dg, p->groups, p->ngroups, sizeof *p->groups, group_cmp))
-			continue;
-		struct ld_const *v = ld_arena_alloc(&p->arena, dg->n, sizeof *v);
-		const char *name = ld_arena_strdup(&p->arena, dg->name);
-		if (!v || !name)
-			return LD_ERR_NOMEM;
-		for (size_t j = 0; j < dg->n; j++) {
-			v[j].value = dg->v[j].value;
-			if (!(v[j].name = ld_arena_strdup(&p->arena, dg->v[j].name)))
-				return LD_ERR_NOMEM;
-		}
-		g[n++] = (struct ld_const_group){ name, dg->n, v };
-	}
-	p->groups = g;
-	p->ngroups = n;
-	qsort(p->groups, p->ngroups, sizeof *p->groups, group_cmp);
-	return LD_OK;
-}

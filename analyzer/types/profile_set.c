@@ -45,6 +45,24 @@ static ld_status push(struct ld_profile_set *set, struct ld_profile *p)
 	return LD_OK;
 }
 
+ld_status ld_profile_set_add(struct ld_profile_set *set, struct ld_profile *p)
+{
+	if (!set || !p) {
+		ld_profile_free(p);
+		return ld_fail(LD_ERR_ARG, "profile set: nothing to add");
+	}
+	if (ld_profile_set_find(set, p->name)) {
+		ld_status st = ld_fail(LD_ERR_ARG, "profile set: a profile named %s is already loaded",
+				       p->name);
+		ld_profile_free(p);
+		return st;
+	}
+	ld_status st = push(set, p);
+	if (st != LD_OK)
+		ld_profile_free(p);
+	return st;
+}
+
 static void add_file(struct ld_profile_set *set, const char *dir, const char *name)
 {
 	size_t len = strlen(dir) + strlen(name) + 2;

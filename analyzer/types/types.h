@@ -107,9 +107,10 @@ const char *ld_profile_const_name(const struct ld_profile *p, const char *group,
 /* Global symbols (ISF files, or RVAs a profile ships), relative to the kernel base. */
 bool ld_profile_symbol(const struct ld_profile *p, const char *name, uint64_t *rva);
 
-/* Copy the constant groups p lacks from donor (an ISF carries no LPC
- * constants; profile choice lends them from the nearest shipped build). */
-ld_status ld_profile_inherit_constants(struct ld_profile *p, const struct ld_profile *donor);
+/* Copy into p (deeply) the constant groups and types it lacks from donor:
+ * an ISF carries no LPC constants, KDBG or derived LPC types, so profile
+ * choice lends them from the nearest shipped build of the same arch. */
+ld_status ld_profile_inherit(struct ld_profile *p, const struct ld_profile *donor);
 
 /* The catalogue: every profile found on the search path. Search order:
  * $LPCDUMP_STRUCTS (colon-separated), the build tree's structs/, then the
@@ -117,6 +118,9 @@ ld_status ld_profile_inherit_constants(struct ld_profile *p, const struct ld_pro
 struct ld_profile_set;
 ld_status ld_profile_set_load(struct ld_profile_set **out);
 ld_status ld_profile_set_add_dir(struct ld_profile_set *set, const char *dir);
+/* Add a loaded profile; the set takes ownership (frees it, also on error).
+ * LD_ERR_ARG when the set already has a profile of that name. */
+ld_status ld_profile_set_add(struct ld_profile_set *set, struct ld_profile *p);
 void ld_profile_set_free(struct ld_profile_set *set);
 size_t ld_profile_set_count(const struct ld_profile_set *set);
 const struct ld_profile *ld_profile_set_at(const struct ld_profile_set *set, size_t i);
