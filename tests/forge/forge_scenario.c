@@ -70,6 +70,12 @@ static const struct fg_directive directives[] = {
 	{ "transition", fg_dir_transition, false },
 	{ "pagefile", fg_dir_pagefile, false },
 	/* objects (forge_objects.c), LPC (forge_lpc.c), ALPC (forge_alpc.c): one line each */
+	{ "process", fg_dir_process, false },
+	{ "thread", fg_dir_thread, false },
+	{ "handle", fg_dir_handle, false },
+	{ "directory", fg_dir_directory, false },
+	{ "object", fg_dir_object, false },
+	{ "module", fg_dir_module, false },
 };
 
 const char *fg_cli_profile;
