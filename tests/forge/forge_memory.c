@@ -218,13 +218,13 @@ static bool pfn_free(const struct fg_machine *m, uint64_t pfn)
 	return !fg_phys_present(m, pfn) && !fg_phys_reserved(m, pfn);
 }
 
-/* The i-th RAM page counting only pages at or above min_pfn. */
-static uint64_t ram_nth(const struct fg_machine *m, uint64_t n, uint64_t min_pfn)
+/* The n-th RAM page within [lo, hi). */
+static uint64_t ram_nth(const struct fg_machine *m, uint64_t n, uint64_t lo, uint64_t hi)
 {
 	for (size_t i = 0; i < m->nram; i++) {
 		uint64_t base = m->ram[i].base_pfn, end = base + m->ram[i].npages;
-		if (base < min_pfn)
-			base = min_pfn;
+		base = base < lo ? lo : base;
+		end = end > hi ? hi : end;
 		if (base >= end)
 			continue;
 		if (n < end - base)
@@ -234,40 +234,45 @@ static uint64_t ram_nth(const struct fg_machine *m, uint64_t n, uint64_t min_pfn
 	return UINT64_MAX;
 }
 
-static uint64_t ram_count_from(const struct fg_machine *m, uint64_t min_pfn)
+static uint64_t ram_count(const struct fg_machine *m, uint64_t lo, uint64_t hi)
 {
 	uint64_t n = 0;
 	for (size_t i = 0; i < m->nram; i++) {
 		uint64_t base = m->ram[i].base_pfn, end = base + m->ram[i].npages;
-		if (base < min_pfn)
-			base = min_pfn;
+		base = base < lo ? lo : base;
+		end = end > hi ? hi : end;
 		if (base < end)
 			n += end - base;
 	}
 	return n;
 }
 
-/* A random free page at or above min_pfn: a random start, then a linear
- * probe (deterministic, and quick while memory is mostly free). */
-static uint64_t alloc_from(struct fg_machine *m, uint64_t min_pfn)
+/* A random free page in [lo, hi): a random start, then a linear probe
+ * (deterministic, and quick while memory is mostly free). */
+static uint64_t alloc_from(struct fg_machine *m, uint64_t lo, uint64_t hi)
 {
-	uint64_t total = ram_count_from(m, min_pfn);
+	uint64_t total = ram_count(m, lo, hi);
 	if (!total)
 		return UINT64_MAX;
 	uint64_t start = fg_random(m) % total;
 	for (uint64_t k = 0; k < total; k++) {
-		uint64_t pfn = ram_nth(m, (start + k) % total, min_pfn);
+		uint64_t pfn = ram_nth(m, (start + k) % total, lo, hi);
 		if (pfn_free(m, pfn))
 			return pfn;
 	}
 	return UINT64_MAX;
 }
 
+/* Single pages come from the lower half of RAM while it lasts, so that the
+ * upper half keeps aligned runs free for large pages. */
 uint64_t fg_phys_alloc(struct fg_machine *m)
 {
-	uint64_t pfn = alloc_from(m, FG_LOW_PFN_END);
+	uint64_t half = fg_max_pfn(m) / 2;
+	uint64_t pfn = alloc_from(m, FG_LOW_PFN_END, half);
 	if (pfn == UINT64_MAX)
-		pfn = alloc_from(m, 0);
+		pfn = alloc_from(m, FG_LOW_PFN_END, UINT64_MAX);
+	if (pfn == UINT64_MAX)
+		pfn = alloc_from(m, 0, UINT64_MAX);
 	if (pfn == UINT64_MAX)
 		fg_die(fg_where(), "out of forged RAM (%llu pages): raise `ram`",
 		       (unsigned long long)fg_ram_pages(m));
@@ -277,14 +282,15 @@ uint64_t fg_phys_alloc(struct fg_machine *m)
 
 static bool run_free(const struct fg_machine *m, uint64_t base, uint64_t n)
 {
-	if (!in_ram(m, base) || !in_ram(m, base + n - 1))
-		return false;
 	/* One RAM range must hold it all: no hole inside. */
+	bool inside = false;
 	for (size_t i = 0; i < m->nram; i++) {
 		const struct fg_ram_range *r = &m->ram[i];
-		if (base >= r->base_pfn && base + n > r->base_pfn + r->npages)
-			return false;
+		if (base >= r->base_pfn && base + n <= r->base_pfn + r->npages)
+			inside = true;
 	}
+	if (!inside)
+		return false;
 	size_t i = page_lower_bound(m, base);
 	if (i < m->npages && m->pages[i].pfn < base + n)
 		return false;

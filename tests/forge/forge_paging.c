@@ -514,7 +514,7 @@ int fg_dir_write(struct fg_machine *m, int argc, char **argv, const char *where)
 		{ "u8", 1 }, { "u16", 2 }, { "u32", 4 }, { "u64", 8 }, { "ptr", 0 },
 	};
 	for (size_t i = 0; i < LD_ARRAY_SIZE(ints); i++) {
-		const char *v = fg_arg(argc - 2, argv + 2, ints[i].key);
+		const char *v = fg_arg(argc, argv, ints[i].key);
 		if (!v)
 			continue;
 		uint8_t b[8];
@@ -522,12 +522,12 @@ int fg_dir_write(struct fg_machine *m, int argc, char **argv, const char *where)
 		fg_write(m, va, b, ints[i].size ? ints[i].size : ld_arch_ptr_size(m->arch));
 		return 0;
 	}
-	const char *text = fg_arg(argc - 2, argv + 2, "ascii");
+	const char *text = fg_arg(argc, argv, "ascii");
 	if (text) {
 		fg_write(m, va, text, strlen(text));
 		return 0;
 	}
-	const char *hex = fg_arg(argc - 2, argv + 2, "hex");
+	const char *hex = fg_arg(argc, argv, "hex");
 	if (!hex)
 		fg_die(where, "write: say what (u8= u16= u32= u64= ptr= ascii= hex=)");
 	uint8_t buf[512];
