@@ -36,6 +36,7 @@
  */
 #include "forge-priv.h"
 #include "forge_objects.h"
+#include "forge_stack.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -76,6 +77,7 @@ static const struct fg_directive directives[] = {
 	{ "directory", fg_dir_directory, false },
 	{ "object", fg_dir_object, false },
 	{ "module", fg_dir_module, false },
+	{ "kstack", fg_dir_kstack, false },   /* forge_stack.c: kernel stacks for `k` */
 };
 
 const char *fg_cli_profile;
