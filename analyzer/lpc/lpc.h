@@ -300,8 +300,9 @@ struct ld_lpc_model {
 	size_t nchains;
 	bool pool_scanned;
 	struct ld_walk_result pool_walk;   /* count = pool hits examined */
-	/* Growth state for the builders (private). */
+	/* Growth state and address indexes of the builders (lpc-priv.h). */
 	size_t cap_ports, cap_messages, cap_waits, cap_chains;
+	void *priv;
 };
 
 struct ld_lpc_opts {

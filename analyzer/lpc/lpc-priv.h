@@ -1,0 +1,31 @@
+/*
+ * lpc-priv.h — what the files of analyzer/lpc share and nobody else sees:
+ * the address indexes of the model, and the decoder table.
+ */
+#ifndef LPCDUMP_LPC_PRIV_H
+#define LPCDUMP_LPC_PRIV_H
+
+#include "lpc.h"
+
+/* An open-addressing map from a kernel address to an array index. The
+ * benchmark dump has 20,000 ports and 40,000 threads: a linear lookup per
+ * handle or per wait would be quadratic. */
+struct lpc_addr_map {
+	uint64_t *keys;             /* 0 = empty slot (no object lives at VA 0) */
+	size_t *vals;
+	size_t cap, len;            /* cap is a power of two */
+};
+ld_status lpc_addr_map_put(struct lpc_addr_map *h, uint64_t key, size_t val);
+size_t lpc_addr_map_get(const struct lpc_addr_map *h, uint64_t key);   /* LD_LPC_NONE */
+void lpc_addr_map_free(struct lpc_addr_map *h);
+
+struct lpc_model_priv {
+	struct lpc_addr_map ports, messages, threads;
+	bool threads_indexed;
+};
+
+/* The decoders, tried in order (lpc_decoders.c). */
+extern const struct ld_lpc_ops *const lpc_decoders[];
+extern const size_t lpc_ndecoders;
+
+#endif

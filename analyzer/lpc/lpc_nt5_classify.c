@@ -1,0 +1,207 @@
+/* lpc_nt5_classify.c — for every thread waiting for an LPC reply (or for a
+ * connection), which port and server own its message and what became of it
+ * (SEMANTICS §3.2, §3.3), checked in this order:
+ *   queued      the message is on the queue port's receive queue;
+ *   processing  a server thread has it (LpcReceivedMessageId + valid bit);
+ *   no_server   the server side is torn down (ports unlinked, name deleted,
+ *               server process gone or exiting);
+ *   lost        received by a live server, no thread claims it;
+ *   unknown     too much is unreadable to tell. */
+#include "lpc-nt5-priv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const struct ld_lpc_port *port_at(const struct ld_lpc_model *m, uint64_t addr, size_t *index)
+{
+	size_t i = addr ? ld_lpc_port_index(m, addr) : LD_LPC_NONE;
+	if (index)
+		*index = i;
+	return i != LD_LPC_NONE && m->ports[i].readable ? &m->ports[i] : NULL;
+}
+
+/* Where a request sent on `p` is queued and whose reply chain holds the
+ * sender (SEMANTICS §1.4). */
+static void queue_and_rundown(const struct ld_lpc_port *p, uint64_t *queue, uint64_t *rundown)
+{
+	switch (p->kind) {
+	case LD_PORT_CONNECTION:
+		*queue = *rundown = p->addr;
+		break;
+	case LD_PORT_SERVER_COMM:       /* server → client: queued on the client's port */
+		*queue = *rundown = p->connected_port;
+		break;
+	default:                        /* client comm, unconnected */
+		*queue = p->connection_port;
+		*rundown = p->connected_port;
+		break;
+	}
+}
+
+/* The server process: the connection port's ServerProcess, else the queue
+ * port's creator or handle owner. */
+static void server_of(const struct ld_lpc_model *m, const struct ld_lpc_port *q, struct ld_lpc_wait *w)
+{
+	if (!q)
+		return;
+	if (q->owner_known) {
+		w->server_known = true;
+		w->server_process = q->owner_process;
+		w->server_pid = q->owner_pid;
+		return;
+	}
+	uint64_t pid = q->creator_pid ? q->creator_pid : q->handle_pid;
+	const struct ld_process *pr = pid ? ld_system_process_by_pid(m->sys, pid) : NULL;
+	if (pr) {
+		w->server_known = true;
+		w->server_process = pr->addr;
+		w->server_pid = pr->pid;
+	}
+}
+
+static bool queued(const struct ld_lpc_model *m, struct ld_lpc_wait *w, uint64_t queue,
+		   const struct ld_thread *client, bool *unreadable)
+{
+	for (size_t i = 0; i < m->nmessages; i++) {
+		const struct ld_lpc_message *msg = &m->messages[i];
+		if (msg->where != LD_MSG_RECEIVE_QUEUE || msg->queued_on != queue)
+			continue;
+		if (!msg->available) {
+			*unreadable = true;
+			continue;
+		}
+		if (msg->id == w->message_id && (!msg->sender_tid || msg->sender_tid == client->tid)) {
+			w->message = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A server thread that received the message: prefer the server process's
+ * own threads (a callback reuses the id in the other direction). */
+static size_t processing_thread(const struct ld_lpc_model *m, const struct ld_lpc_wait *w)
+{
+	size_t any = LD_LPC_NONE;
+	for (size_t i = 0; i < m->sys->nthreads; i++) {
+		const struct ld_lpc_thread *t = &m->threads[i];
+		if (i == w->thread || !t->received_valid || t->received_message_id != w->message_id)
+			continue;
+		if (!w->server_known || m->sys->threads[i].process == w->server_process)
+			return i;
+		if (any == LD_LPC_NONE)
+			any = i;
+	}
+	return any;
+}
+
+/* Why the server side is gone, or NULL when it is not. */
+static const char *server_gone(const struct ld_lpc_model *m, const struct ld_lpc_port *p,
+			       const struct ld_lpc_port *conn, const struct ld_lpc_wait *w)
+{
+	if (p && p->kind == LD_PORT_CLIENT_COMM && !p->connected_port)
+		return "the port is disconnected (ConnectedPort is NULL)";
+	if (p && p->kind != LD_PORT_CONNECTION && !p->connection_port)
+		return "the port has no connection port";
+	if (conn && (conn->name_deleted || conn->deleted))
+		return "the server connection port is deleted";
+	if (conn && conn->kind == LD_PORT_CONNECTION && !conn->owner_process)
+		return "the server connection port has no server process";
+	if (w->server_known) {
+		const struct ld_process *pr = ld_system_process_by_addr(m->sys, w->server_process);
+		if (!pr)
+			return "the server process is not in the process list";
+		if (pr->exiting)
+			return "the server process is exiting";
+	}
+	return NULL;
+}
+
+static void decide(const struct ld_lpc_model *m, struct ld_lpc_wait *w, uint64_t queue,
+		   const struct ld_lpc_port *p, const struct ld_lpc_port *conn)
+{
+	const struct ld_thread *client = &m->sys->threads[w->thread];
+	bool unreadable = false;
+	const char *gone;
+	if (queue && queued(m, w, queue, client, &unreadable)) {
+		w->status = LD_WAIT_QUEUED;
+		snprintf(w->why, sizeof(w->why), "message is on the receive queue of port %#llx",
+			 (unsigned long long)queue);
+	} else if ((w->server_thread = processing_thread(m, w)) != LD_LPC_NONE) {
+		w->status = LD_WAIT_PROCESSING;
+		snprintf(w->why, sizeof(w->why), "thread %#llx has received it",
+			 (unsigned long long)m->sys->threads[w->server_thread].addr);
+	} else if ((gone = server_gone(m, p, conn, w)) != NULL) {
+		w->status = LD_WAIT_NO_SERVER;
+		snprintf(w->why, sizeof(w->why), "%s", gone);
+	} else if (unreadable) {
+		w->status = LD_WAIT_UNKNOWN;
+		snprintf(w->why, sizeof(w->why), "the receive queue of port %#llx holds an unreadable message",
+			 (unsigned long long)queue);
+	} else if (!p || !conn) {
+		w->status = LD_WAIT_UNKNOWN;
+		snprintf(w->why, sizeof(w->why), "the port %s could not be read", !p ? "sent on" : "queued on");
+	} else {
+		w->status = LD_WAIT_LOST;
+		snprintf(w->why, sizeof(w->why), "received by the server but no thread claims it");
+	}
+}
+
+static ld_status reply_wait(struct lpc_nt5 *d, size_t t)
+{
+	struct ld_lpc_model *m = d->m;
+	const struct ld_lpc_thread *s = &m->threads[t];
+	struct ld_lpc_wait w = { .thread = t, .message_id = s->reply_message_id, .port = s->waiting_on_port,
+				 .message = LD_LPC_NONE, .server_thread = LD_LPC_NONE,
+				 .wait_seconds = m->sys->threads[t].wait_seconds };
+	const struct ld_lpc_port *p = port_at(m, w.port, &w.port_index);
+	uint64_t queue = 0, rundown = 0;
+	if (p)
+		queue_and_rundown(p, &queue, &rundown);
+	else if (d->rundown_port[t] != LD_LPC_NONE)   /* no port bit: the reply chain still says where */
+		rundown = m->ports[d->rundown_port[t]].addr;
+	const struct ld_lpc_port *q = port_at(m, queue, NULL);
+	w.server_port = rundown;
+	w.connection_port = p && p->kind == LD_PORT_CONNECTION ? p->addr : p ? p->connection_port : 0;
+	const struct ld_lpc_port *conn = port_at(m, w.connection_port, &w.connection_port_index);
+	server_of(m, q ? q : conn, &w);
+	decide(m, &w, queue, p, conn);
+	return ld_lpc_add_wait(m, &w, NULL);
+}
+
+/* A connect waiter holds its LPC_CONNECTION_REQUEST; it is queued on (or was
+ * received from) the connection port. */
+static ld_status connect_wait(struct lpc_nt5 *d, size_t t)
+{
+	struct ld_lpc_model *m = d->m;
+	const struct ld_lpc_thread *s = &m->threads[t];
+	struct ld_lpc_wait w = { .thread = t, .connect = true, .message_id = s->reply_message_id,
+				 .message = ld_lpc_message_index(m, s->reply_message),
+				 .server_thread = LD_LPC_NONE, .port_index = LD_LPC_NONE,
+				 .wait_seconds = m->sys->threads[t].wait_seconds };
+	const struct ld_lpc_message *msg = w.message != LD_LPC_NONE ? &m->messages[w.message] : NULL;
+	uint64_t conn_addr = msg && msg->where == LD_MSG_RECEIVE_QUEUE ? msg->queued_on : 0;
+	if (!conn_addr && d->rundown_port[t] != LD_LPC_NONE)
+		conn_addr = m->ports[d->rundown_port[t]].addr;
+	w.port = w.connection_port = w.server_port = conn_addr;
+	const struct ld_lpc_port *conn = port_at(m, conn_addr, &w.connection_port_index);
+	w.port_index = w.connection_port_index;
+	server_of(m, conn, &w);
+	decide(m, &w, conn_addr, conn, conn);
+	return ld_lpc_add_wait(m, &w, NULL);
+}
+
+ld_status lpc_nt5_classify(struct lpc_nt5 *d)
+{
+	for (size_t t = 0; t < d->m->sys->nthreads; t++) {
+		unsigned roles = d->m->threads[t].roles;
+		ld_status st = LD_OK;
+		if (roles & LD_LPC_ROLE_REPLY_WAITER)
+			st = reply_wait(d, t);
+		else if (roles & LD_LPC_ROLE_CONNECT_WAITER)
+			st = connect_wait(d, t);
+		if (st != LD_OK)
+			return st;
+	}
+	return LD_OK;
+}

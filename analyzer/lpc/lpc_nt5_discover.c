@@ -1,0 +1,98 @@
+/* lpc_nt5_discover.c — finding ports three ways (handles, the namespace, the
+ * pool) plus the pointers between decoded objects, reconciled by address:
+ * each port keeps the set of ways it was found (found_by). */
+#include "lpc-nt5-priv.h"
+
+#include <string.h>
+
+static bool is_port_type(const char *type_name)
+{
+	return strcmp(type_name, "Port") == 0 || strcmp(type_name, "WaitablePort") == 0;
+}
+
+struct disc {
+	struct lpc_nt5 *d;
+	ld_status st;
+	const struct ld_process *proc;
+};
+
+/* A hard error (out of memory) stops discovery; a bad address does not. */
+static bool keep_going(struct disc *a, ld_status st)
+{
+	if (st == LD_OK || st == LD_ERR_ARG)
+		return true;
+	a->st = st;
+	return false;
+}
+
+static bool handle_cb(const struct ld_handle *h, void *arg)
+{
+	struct disc *a = arg;
+	if (!is_port_type(h->obj.type_name))
+		return true;
+	size_t i;
+	ld_status st = lpc_nt5_port_note(a->d, h->object, LD_FOUND_HANDLE, &i);
+	if (st == LD_OK) {
+		struct ld_lpc_port *p = &a->d->m->ports[i];
+		if (!p->nhandles++)
+			p->handle_pid = h->pid;
+	}
+	return keep_going(a, st);
+}
+
+ld_status lpc_nt5_discover_handles(struct lpc_nt5 *d)
+{
+	struct disc a = { .d = d, .st = LD_OK };
+	for (size_t i = 0; i < d->m->sys->nprocesses && a.st == LD_OK; i++) {
+		const struct ld_process *p = &d->m->sys->processes[i];
+		if (!p->object_table)
+			continue;
+		if (ld_handles_walk(d->k, p, handle_cb, &a) != LD_OK && a.st == LD_OK)
+			ld_warn("handle table of process %llu (%s): %s", (unsigned long long)p->pid, p->name,
+				ld_errmsg());
+	}
+	return a.st;
+}
+
+static bool dirent_cb(const struct ld_dirent *e, void *arg)
+{
+	struct disc *a = arg;
+	if (!is_port_type(e->type_name))
+		return true;
+	return keep_going(a, lpc_nt5_port_note(a->d, e->object, LD_FOUND_DIRECTORY, NULL));
+}
+
+ld_status lpc_nt5_discover_directory(struct lpc_nt5 *d)
+{
+	struct disc a = { .d = d, .st = LD_OK };
+	if (ld_directory_walk(d->k, "\\", true, dirent_cb, &a) != LD_OK && a.st == LD_OK)
+		ld_warn("object directory: %s", ld_errmsg());
+	return a.st;
+}
+
+/* Ports reached by pointers: the ports threads wait or listen on, the ports
+ * messages were sent from, and the closure over Connection/ConnectedPort. */
+ld_status lpc_nt5_discover_links(struct lpc_nt5 *d)
+{
+	struct disc a = { .d = d, .st = LD_OK };
+	const struct ld_lpc_model *m = d->m;
+	for (size_t i = 0; i < m->sys->nthreads && a.st == LD_OK; i++) {
+		const struct ld_lpc_thread *t = &m->threads[i];
+		if (t->waiting_on_port && (t->roles & LD_LPC_ROLE_REPLY_WAITER))
+			keep_going(&a, lpc_nt5_port_note(d, t->waiting_on_port, LD_FOUND_LINK, NULL));
+		if (t->receive_port)
+			keep_going(&a, lpc_nt5_port_note(d, t->receive_port, LD_FOUND_LINK, NULL));
+	}
+	for (size_t i = 0; i < m->nmessages && a.st == LD_OK; i++)
+		if (m->messages[i].available && m->messages[i].sender_port)
+			keep_going(&a, lpc_nt5_port_note(d, m->messages[i].sender_port, LD_FOUND_LINK, NULL));
+	/* nports grows while we go: the loop reaches the new ones too. */
+	for (size_t i = 0; i < m->nports && a.st == LD_OK; i++) {
+		uint64_t c = m->ports[i].connection_port, p = m->ports[i].connected_port;
+		if (c && keep_going(&a, lpc_nt5_port_note(d, c, LD_FOUND_LINK, NULL)) && p)
+			keep_going(&a, lpc_nt5_port_note(d, p, LD_FOUND_LINK, NULL));
+		else if (p)
+			keep_going(&a, lpc_nt5_port_note(d, p, LD_FOUND_LINK, NULL));
+	}
+	return a.st;
+}

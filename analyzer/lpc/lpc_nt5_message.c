@@ -1,0 +1,82 @@
+/* lpc_nt5_message.c — LPCP_MESSAGE and its PORT_MESSAGE (SEMANTICS §1.2):
+ * id, callback id, type, lengths, sender, replied-to thread and a bounded
+ * preview of the data that follows the header. A message whose memory is
+ * not in the dump is kept, marked unavailable. */
+#include "lpc-nt5-priv.h"
+
+#include <string.h>
+
+static uint64_t rd(struct lpc_nt5 *d, uint64_t base, const struct ld_fref *f)
+{
+	uint64_t v;
+	return f->valid && ld_read_field(d->k, base, f, &v) == LD_OK ? v : 0;
+}
+
+static void read_preview(struct lpc_nt5 *d, struct ld_lpc_message *msg, uint64_t req)
+{
+	size_t n = msg->data_length;
+	if (n > LD_LPC_PREVIEW_MAX) {
+		n = LD_LPC_PREVIEW_MAX;
+		msg->preview_truncated = true;
+	}
+	if (!n || !d->f.port_message_size)
+		return;
+	if (ld_kernel_read(d->k, req + d->f.port_message_size, msg->preview, n) == LD_OK)
+		msg->npreview = n;
+	else
+		msg->preview_truncated = true;   /* the data page is missing: say so by showing none */
+}
+
+static void read_message(struct lpc_nt5 *d, struct ld_lpc_message *msg)
+{
+	uint64_t req = msg->addr + d->f.msg_request.off, id;
+	ld_status st = ld_read_field(d->k, req, &d->f.pm_id, &id);
+	if (st != LD_OK) {
+		msg->read_status = st;
+		return;
+	}
+	msg->available = true;
+	msg->id = (uint32_t)id;
+	msg->callback_id = (uint32_t)rd(d, req, &d->f.pm_callback);
+	msg->type = (uint16_t)rd(d, req, &d->f.pm_type);
+	msg->data_length = (uint16_t)rd(d, req, &d->f.pm_data_len);
+	msg->total_length = (uint16_t)rd(d, req, &d->f.pm_total_len);
+	msg->data_info_offset = (uint16_t)rd(d, req, &d->f.pm_data_info);
+	msg->sender_pid = rd(d, req, &d->f.pm_pid);
+	msg->sender_tid = rd(d, req, &d->f.pm_tid);
+	msg->sender_port = rd(d, msg->addr, &d->f.msg_sender_port);
+	msg->replied_to_thread = rd(d, msg->addr, &d->f.msg_replied_to);
+	msg->port_context = rd(d, msg->addr, &d->f.msg_context);
+	/* CallbackId shares its slot with ClientViewSize: meaningless in a
+	 * connection request. */
+	if ((msg->type & 0xff) == LPC_TYPE_CONNECTION_REQUEST)
+		msg->callback_id = 0;
+	read_preview(d, msg, req);
+}
+
+ld_status lpc_nt5_message_note(struct lpc_nt5 *d, uint64_t addr, unsigned found_by,
+			       enum ld_msg_where where, uint64_t queued_on, size_t *index)
+{
+	size_t i = ld_lpc_message_index(d->m, addr);
+	if (i != LD_LPC_NONE) {
+		struct ld_lpc_message *m = &d->m->messages[i];
+		m->found_by |= found_by;
+		if (where != LD_MSG_NOWHERE && (m->where == LD_MSG_NOWHERE || m->where == LD_MSG_THREAD)) {
+			m->where = where;
+			m->queued_on = queued_on;
+		}
+		if (index)
+			*index = i;
+		return LD_OK;
+	}
+	if (!addr || !ld_kernel_is_kva(d->k, addr))
+		return ld_fail(LD_ERR_ARG, "message address %#llx is not a kernel address",
+			       (unsigned long long)addr);
+	struct ld_lpc_message msg = { .addr = addr, .flavor = LD_LPC_FLAVOR_LPC, .found_by = found_by,
+				      .where = where, .queued_on = queued_on };
+	read_message(d, &msg);
+	if (!msg.available)
+		ld_warn("LPC message %#llx is unavailable (%s)", (unsigned long long)addr,
+			ld_status_name(msg.read_status));
+	return ld_lpc_add_message(d->m, &msg, index);
+}

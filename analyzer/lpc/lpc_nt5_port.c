@@ -1,0 +1,221 @@
+/* lpc_nt5_port.c — LPCP_PORT_OBJECT: kind, links, owner, flags (SEMANTICS
+ * §1.1), then the three lists every port carries: the receive queue, the
+ * reply chain (threads waiting for replies through it) and the DataInfo
+ * chain. Each walk is bounded and its end kept on the port. */
+#include "lpc-nt5-priv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static uint64_t rd(struct lpc_nt5 *d, uint64_t base, const struct ld_fref *f)
+{
+	uint64_t v;
+	return f->valid && ld_read_field(d->k, base, f, &v) == LD_OK ? v : 0;
+}
+
+static enum ld_port_kind kind_of(uint32_t flags)
+{
+	switch (flags & LPC_PORT_TYPE_MASK) {
+	case 1: return LD_PORT_CONNECTION;
+	case 2: return LD_PORT_UNCONNECTED;
+	case 3: return LD_PORT_SERVER_COMM;
+	case 4: return LD_PORT_CLIENT_COMM;
+	default: return LD_PORT_UNKNOWN;
+	}
+}
+
+static void read_owner(struct lpc_nt5 *d, struct ld_lpc_port *p)
+{
+	/* ServerProcess and MappingProcess share a slot: only a connection
+	 * port's is the server (SEMANTICS §1.1). */
+	if (p->kind != LD_PORT_CONNECTION)
+		return;
+	p->owner_process = rd(d, p->addr, &d->f.po_server_process);
+	const struct ld_process *pr = p->owner_process ?
+		ld_system_process_by_addr(d->m->sys, p->owner_process) : NULL;
+	if (pr) {
+		p->owner_pid = pr->pid;
+		p->owner_known = true;
+	}
+}
+
+static void read_port(struct lpc_nt5 *d, struct ld_lpc_port *p)
+{
+	uint64_t flags;
+	ld_status st = ld_read_field(d->k, p->addr, &d->f.po_flags, &flags);
+	if (st != LD_OK) {
+		p->read_status = st;
+		return;
+	}
+	p->readable = true;
+	p->flags = (uint32_t)flags;
+	p->kind = kind_of(p->flags);
+	p->waitable = (p->flags & LPC_PORT_WAITABLE) != 0;
+	p->name_deleted = (p->flags & LPC_PORT_NAME_DELETED) != 0;
+	p->deleted = (p->flags & LPC_PORT_DELETED) != 0;
+	p->connection_port = rd(d, p->addr, &d->f.po_connection);
+	p->connected_port = rd(d, p->addr, &d->f.po_connected);
+	p->semaphore = rd(d, p->addr, &d->f.po_semaphore);
+	p->creator_pid = rd(d, p->addr, &d->f.po_creator_pid);
+	p->creator_tid = rd(d, p->addr, &d->f.po_creator_tid);
+	p->port_context = rd(d, p->addr, &d->f.po_context);
+	p->client_thread = rd(d, p->addr, &d->f.po_client_thread);
+	p->max_message_length = (uint32_t)rd(d, p->addr, &d->f.po_max_msg);
+	p->max_connection_info_length = (uint32_t)rd(d, p->addr, &d->f.po_max_conn);
+	uint64_t sig;
+	if (p->semaphore && d->f.sem_signal.valid &&
+	    ld_read_field(d->k, p->semaphore, &d->f.sem_signal, &sig) == LD_OK) {
+		p->semaphore_known = true;
+		p->semaphore_count = (int32_t)sig;
+	}
+	read_owner(d, p);
+}
+
+ld_status lpc_nt5_port_note(struct lpc_nt5 *d, uint64_t addr, unsigned found_by, size_t *index)
+{
+	size_t i = ld_lpc_port_index(d->m, addr);
+	if (i != LD_LPC_NONE) {
+		d->m->ports[i].found_by |= found_by;
+		if (index)
+			*index = i;
+		return LD_OK;
+	}
+	if (!addr || !ld_kernel_is_kva(d->k, addr))
+		return ld_fail(LD_ERR_ARG, "port address %#llx is not a kernel address",
+			       (unsigned long long)addr);
+	struct ld_lpc_port p = { .addr = addr, .flavor = LD_LPC_FLAVOR_LPC, .found_by = found_by };
+	read_port(d, &p);
+	if (!p.readable)
+		ld_warn("LPC port %#llx: %s", (unsigned long long)addr, ld_status_name(p.read_status));
+	return ld_lpc_add_port(d->m, &p, index);
+}
+
+/* ---- walks ---- */
+
+struct walk_arg {
+	struct lpc_nt5 *d;
+	size_t port;
+	enum ld_msg_where where;
+	ld_status st;
+};
+
+static bool message_cb(struct ld_kernel *k, uint64_t entry, void *arg)
+{
+	(void)k;
+	struct walk_arg *a = arg;
+	uint64_t msg = entry - a->d->f.msg_entry.off;
+	a->st = lpc_nt5_message_note(a->d, msg, LD_FOUND_QUEUE, a->where, a->d->m->ports[a->port].addr,
+				     NULL);
+	return a->st == LD_OK || a->st == LD_ERR_LIMIT;
+}
+
+static bool reply_chain_cb(struct ld_kernel *k, uint64_t entry, void *arg)
+{
+	(void)k;
+	struct walk_arg *a = arg;
+	size_t t = ld_lpc_thread_index(a->d->m, entry - a->d->f.et_reply_chain.off);
+	if (t != LD_LPC_NONE)
+		a->d->rundown_port[t] = a->port;
+	return true;
+}
+
+static void warn_walk(const char *what, const struct ld_lpc_port *p, const struct ld_walk_result *r)
+{
+	if (r->end == LD_WALK_DONE || r->end == LD_WALK_STOPPED)
+		return;
+	ld_warn("%s of LPC port %#llx ended early (%s at %#llx after %zu entries)", what,
+		(unsigned long long)p->addr, ld_walk_end_name(r->end), (unsigned long long)r->bad_va,
+		r->count);
+}
+
+/* A queue whose next message cannot be read still has that message: keep
+ * it, unavailable, rather than drop it (the walk stopped at its address). */
+static ld_status note_unreadable_tail(struct walk_arg *a, uint64_t head, const struct ld_walk_result *r,
+				      size_t *count)
+{
+	if (r->end != LD_WALK_UNREADABLE || r->bad_va == head || !r->bad_va)
+		return LD_OK;
+	uint64_t msg = r->bad_va - a->d->f.msg_entry.off;
+	if (ld_lpc_message_index(a->d->m, msg) != LD_LPC_NONE)
+		return LD_OK;
+	(*count)++;
+	return lpc_nt5_message_note(a->d, msg, LD_FOUND_QUEUE, a->where, a->d->m->ports[a->port].addr, NULL);
+}
+
+static ld_status walk_messages(struct lpc_nt5 *d, size_t i, const struct ld_fref *head_f,
+			       enum ld_msg_where where, struct ld_walk_result *res, size_t *count)
+{
+	struct walk_arg a = { .d = d, .port = i, .where = where, .st = LD_OK };
+	uint64_t head = d->m->ports[i].addr + head_f->off;
+	*count = 0;
+	if (!head_f->valid)
+		return LD_OK;
+	ld_list_walk(d->k, head, LPC_QUEUE_LIMIT, message_cb, &a, res);
+	if (a.st != LD_OK && a.st != LD_ERR_LIMIT)
+		return a.st;
+	*count = res->count;
+	return note_unreadable_tail(&a, head, res, count);
+}
+
+static void port_name(struct lpc_nt5 *d, struct ld_lpc_port *p)
+{
+	char path[LD_LPC_NAME_MAX];
+	if (ld_object_path(d->k, p->addr, path, sizeof(path)) == LD_OK && path[0]) {
+		snprintf(p->name, sizeof(p->name), "%s", path);
+		p->name_known = true;
+	}
+}
+
+/* Communication ports show their connection port's name. */
+static void inherit_name(struct ld_lpc_model *m, struct ld_lpc_port *p)
+{
+	if (p->name_known || !p->connection_port || p->connection_port == p->addr)
+		return;
+	size_t c = ld_lpc_port_index(m, p->connection_port);
+	if (c == LD_LPC_NONE || !m->ports[c].name_known)
+		return;
+	snprintf(p->name, sizeof(p->name), "%s", m->ports[c].name);
+	p->name_known = true;
+}
+
+static ld_status walk_port(struct lpc_nt5 *d, size_t i)
+{
+	struct ld_lpc_port *p = &d->m->ports[i];
+	if (!p->readable)
+		return LD_OK;
+	if (p->kind == LD_PORT_CONNECTION)
+		port_name(d, p);
+	size_t n;
+	ld_status st = walk_messages(d, i, &d->f.po_receive_head, LD_MSG_RECEIVE_QUEUE, &p->queue_walk, &n);
+	p = &d->m->ports[i];
+	p->nqueued = n;
+	warn_walk("receive queue", p, &p->queue_walk);
+	if (st != LD_OK)
+		return st;
+	st = walk_messages(d, i, &d->f.po_data_info, LD_MSG_DATA_INFO, &p->data_info_walk, &n);
+	p = &d->m->ports[i];
+	p->ndata_info = n;
+	warn_walk("DataInfo chain", p, &p->data_info_walk);
+	if (st != LD_OK)
+		return st;
+	struct walk_arg a = { .d = d, .port = i };
+	ld_list_walk(d->k, p->addr + d->f.po_reply_chain.off, LPC_CHAIN_LIMIT, reply_chain_cb, &a,
+		     &p->reply_chain_walk);
+	p->nreply_chain = p->reply_chain_walk.count;
+	warn_walk("reply chain", p, &p->reply_chain_walk);
+	return LD_OK;
+}
+
+ld_status lpc_nt5_ports_walk(struct lpc_nt5 *d, size_t from)
+{
+	for (size_t i = from; i < d->m->nports; i++) {
+		if (ld_check_interrupt())
+			return ld_fail(LD_ERR_INTERRUPTED, "interrupted walking LPC ports");
+		ld_status st = walk_port(d, i);
+		if (st != LD_OK)
+			return st;
+	}
+	for (size_t i = 0; i < d->m->nports; i++)
+		inherit_name(d->m, &d->m->ports[i]);
+	return LD_OK;
+}

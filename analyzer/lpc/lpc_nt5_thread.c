@@ -1,0 +1,94 @@
+/* lpc_nt5_thread.c — the LPC state of every thread (SEMANTICS §1.3, §3.1):
+ * reply waiters, connect waiters, receivers and the message each one
+ * processes. Windows 2000's BOOLEAN bytes and XP/2003's SameThreadApcFlags
+ * bits are the same to us: the profile describes both as fields. */
+#include "lpc-nt5-priv.h"
+
+#define LPC_PORT_BIT 1u          /* LpcWaitingOnPort: the slot holds a port */
+#define LPC_NO_IMPERSONATE_BIT 2u
+
+static bool read(struct lpc_nt5 *d, uint64_t base, const struct ld_fref *f, uint64_t *v)
+{
+	return f->valid && ld_read_field(d->k, base, f, v) == LD_OK;
+}
+
+/* The port a WrLpcReceive waiter listens on: its wait object is the queue's
+ * semaphore, the first member of LPCP_NONPAGED_PORT_QUEUE, whose BackPointer
+ * names the port. */
+static uint64_t receive_port(struct lpc_nt5 *d, const struct ld_thread *t)
+{
+	uint64_t port;
+	if (!t->wait_object || !d->f.npq_back.valid)
+		return 0;
+	if (!read(d, t->wait_object, &d->f.npq_back, &port) || !ld_kernel_is_kva(d->k, port))
+		return 0;
+	return port;
+}
+
+/* Reply waiter: Waiting in WrLpcReply with a message id and the port bit. */
+static bool is_reply_waiter(const struct ld_thread *t, const struct ld_lpc_thread *s)
+{
+	return t->state == KTHREAD_WAITING && t->wait_reason == WR_LPC_REPLY &&
+	       s->reply_message_id != 0;
+}
+
+/* Connect waiter: Waiting in Executive on its own reply semaphore, holding
+ * its LPC_CONNECTION_REQUEST message (bit 0 clear). */
+static bool is_connect_waiter(struct lpc_nt5 *d, const struct ld_thread *t,
+			      const struct ld_lpc_thread *s)
+{
+	uint64_t type;
+	if (t->state != KTHREAD_WAITING || t->wait_reason != WR_EXECUTIVE_0 || !s->reply_message ||
+	    !s->reply_message_id)
+		return false;
+	uint64_t req = s->reply_message + d->f.msg_request.off;
+	return read(d, req, &d->f.pm_type, &type) && (type & 0xff) == LPC_TYPE_CONNECTION_REQUEST;
+}
+
+static void thread_state(struct lpc_nt5 *d, size_t i)
+{
+	const struct ld_thread *t = &d->m->sys->threads[i];
+	struct ld_lpc_thread *s = &d->m->threads[i];
+	uint64_t slot = 0, v;
+	s->fields_known = read(d, t->addr, &d->f.et_reply_msg, &slot);
+	if (slot & LPC_PORT_BIT) {
+		s->waiting_on_port = slot & ~(uint64_t)3;
+		s->no_impersonate = (slot & LPC_NO_IMPERSONATE_BIT) != 0;
+	} else {
+		s->reply_message = slot;
+	}
+	if (read(d, t->addr, &d->f.et_reply_id, &v))
+		s->reply_message_id = (uint32_t)v;
+	else
+		s->fields_known = false;
+	if (read(d, t->addr, &d->f.et_rcvd_valid, &v))
+		s->received_valid = v != 0;
+	/* The id shares storage with Win32StartAddress: only the valid bit makes it an id. */
+	if (s->received_valid && read(d, t->addr, &d->f.et_rcvd_id, &v))
+		s->received_message_id = (uint32_t)v;
+	if (read(d, t->addr, &d->f.et_exit_called, &v) && v)
+		s->roles |= LD_LPC_ROLE_EXITING;
+	if (t->terminated)
+		return;   /* LpcReplyChain is ExitTime now: nothing else means anything */
+	if (is_reply_waiter(t, s))
+		s->roles |= LD_LPC_ROLE_REPLY_WAITER;
+	else if (is_connect_waiter(d, t, s))
+		s->roles |= LD_LPC_ROLE_CONNECT_WAITER;
+	if (t->state == KTHREAD_WAITING && t->wait_reason == WR_LPC_RECEIVE) {
+		s->roles |= LD_LPC_ROLE_RECEIVER;
+		s->receive_port = receive_port(d, t);
+	}
+	if (s->received_valid && s->received_message_id)
+		s->roles |= LD_LPC_ROLE_PROCESSING;
+}
+
+void lpc_nt5_threads(struct lpc_nt5 *d)
+{
+	size_t unread = 0;
+	for (size_t i = 0; i < d->m->sys->nthreads; i++) {
+		thread_state(d, i);
+		unread += !d->m->threads[i].fields_known;
+	}
+	if (unread)
+		ld_warn("LPC fields of %zu thread(s) could not be read", unread);
+}
