@@ -49,6 +49,14 @@ struct fg_thr {
 	double wait_seconds;
 };
 
+/* A corruption applied once everything is laid out (damage directive). */
+struct fg_damage {
+	char kind[32];
+	uint64_t pid;
+	char path[256];
+	char where[128];
+};
+
 struct fg_objects {
 	bool basics;
 	struct fg_otype types[FG_MAX_TYPES];
@@ -62,6 +70,8 @@ struct fg_objects {
 	struct fg_thr *threads;
 	size_t nthreads, capthreads;
 	bool modules_started;
+	struct fg_damage *damage;
+	size_t ndamage, capdamage;
 };
 
 static void *xrealloc(void *p, size_t n, size_t size)
@@ -803,11 +813,133 @@ int fg_dir_module(struct fg_machine *m, int argc, char **argv, const char *where
 	return 0;
 }
 
+/* ---- damage: hostile shapes for the analyzer's bad-input tests ---- */
+
+static uint64_t read_ptr_at(struct fg_machine *m, uint64_t va)
+{
+	uint8_t b[8] = { 0 };
+	fg_read(m, va, b, ptr_size(m));
+	return ptr_size(m) == 8 ? ld_le64(b) : ld_le32(b);
+}
+
+/* The last process's Flink goes back to the first process, not the head. */
+static void damage_process_loop(struct fg_machine *m, const char *where)
+{
+	struct fg_objects *o = state(m);
+	if (o->nprocs < 2)
+		fg_die(where, "damage process-loop needs two processes");
+	uint32_t off = fg_offset(m, "_EPROCESS", "ActiveProcessLinks");
+	fg_write_ptr(m, o->procs[o->nprocs - 1].ep + off, o->procs[0].ep + off);
+}
+
+/* The second thread's Blink no longer points at the first. */
+static void damage_thread_backlink(struct fg_machine *m, uint64_t pid, const char *where)
+{
+	struct fg_proc *p = proc_find(m, pid);
+	if (!p)
+		fg_die(where, "damage thread-backlink: no process %llu", (unsigned long long)pid);
+	uint64_t head = p->ep + fg_offset(m, "_EPROCESS", "ThreadListHead");
+	uint64_t first = read_ptr_at(m, head);
+	uint64_t second = read_ptr_at(m, first);
+	if (first == head || second == head)
+		fg_die(where, "damage thread-backlink needs two threads in pid %llu", (unsigned long long)pid);
+	fg_write_ptr(m, second + ptr_size(m), second);
+}
+
+/* A wild sub-table pointer plus a non-canonical one, or a TableCode level 3. */
+static void damage_handle_table(struct fg_machine *m, uint64_t pid, bool level, const char *where)
+{
+	struct fg_proc *p = proc_find(m, pid);
+	if (!p || !p->table || has_field(m, "_HANDLE_TABLE", "Table"))
+		fg_die(where, "damage handles: pid %llu has no TableCode handle table", (unsigned long long)pid);
+	const struct ld_type *t = ld_profile_type(m->profile, "_HANDLE_TABLE");
+	struct ld_field f;
+	ld_type_resolve(m->profile, t, "TableCode", &f);
+	uint64_t code = read_ptr_at(m, p->table + f.offset);
+	if (level) {
+		fg_set(m, p->table, "_HANDLE_TABLE", "TableCode", (code & ~3ull) | 3);
+		return;
+	}
+	if ((code & 3) == 0)
+		fg_die(where, "damage handles=wild: pid %llu needs a multi-level table (a handle value= past one page)",
+		       (unsigned long long)pid);
+	uint64_t top = code & ~3ull;
+	unsigned ps = ptr_size(m);
+	fg_write_ptr(m, top + 5ull * ps, ps == 8 ? 0x00007ff712340000ull : 0x00401000u);   /* user address */
+	fg_write_ptr(m, top + 6ull * ps, ps == 8 ? 0xfffff8a0dead0000ull : 0xdead0000u);  /* not in the dump */
+}
+
+/* The last entry of a directory's first used bucket points back at the first. */
+static void damage_directory_cycle(struct fg_machine *m, const char *path, const char *where)
+{
+	uint64_t dir = fg_object_lookup(m, path);
+	if (!dir)
+		fg_die(where, "damage directory-cycle: no directory %s", path);
+	unsigned ps = ptr_size(m);
+	uint64_t buckets = dir + fg_offset(m, "_OBJECT_DIRECTORY", "HashBuckets");
+	uint32_t chain = fg_offset(m, "_OBJECT_DIRECTORY_ENTRY", "ChainLink");
+	for (unsigned b = 0; b < FG_DIR_BUCKETS; b++) {
+		uint64_t first = read_ptr_at(m, buckets + (uint64_t)b * ps);
+		if (!first)
+			continue;
+		uint64_t last = first;
+		for (uint64_t n; (n = read_ptr_at(m, last + chain)) != 0;)
+			last = n;
+		fg_write_ptr(m, last + chain, first);
+		return;
+	}
+	fg_die(where, "damage directory-cycle: %s is empty", path);
+}
+
+static void damage_apply(struct fg_machine *m)
+{
+	struct fg_objects *o = state(m);
+	for (size_t i = 0; i < o->ndamage; i++) {
+		const struct fg_damage *d = &o->damage[i];
+		if (strcmp(d->kind, "process-loop") == 0)
+			damage_process_loop(m, d->where);
+		else if (strcmp(d->kind, "thread-backlink") == 0)
+			damage_thread_backlink(m, d->pid, d->where);
+		else if (strcmp(d->kind, "handles-wild") == 0)
+			damage_handle_table(m, d->pid, false, d->where);
+		else if (strcmp(d->kind, "handles-level") == 0)
+			damage_handle_table(m, d->pid, true, d->where);
+		else if (strcmp(d->kind, "directory-cycle") == 0)
+			damage_directory_cycle(m, d->path, d->where);
+	}
+}
+
+int fg_dir_damage(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	static const char *const kinds[] = { "process-loop", "thread-backlink", "handles-wild", "handles-level",
+					     "directory-cycle" };
+	if (argc < 2)
+		fg_die(where, "usage: damage KIND [pid=N] [path=\\DIR]");
+	bool known = false;
+	for (size_t i = 0; i < LD_ARRAY_SIZE(kinds); i++)
+		known |= strcmp(argv[1], kinds[i]) == 0;
+	if (!known)
+		fg_die(where, "unknown damage %s", argv[1]);
+	struct fg_objects *o = state(m);
+	GROW(o->damage, o->ndamage, o->capdamage);
+	struct fg_damage *d = &o->damage[o->ndamage++];
+	memset(d, 0, sizeof(*d));
+	snprintf(d->kind, sizeof(d->kind), "%s", argv[1]);
+	d->pid = fg_arg_u64(argc, argv, "pid", 0);
+	snprintf(d->path, sizeof(d->path), "%s", fg_arg(argc, argv, "path") ? fg_arg(argc, argv, "path") : "\\");
+	snprintf(d->where, sizeof(d->where), "%s", where);
+	return 0;
+}
+
 /* ---- finishing ---- */
 
 static void threads_finish(struct fg_machine *m)
 {
 	struct fg_objects *o = state(m);
+	/* The core fixes the tick count after us when `tick` was not given:
+	 * uptime in ticks of 15.625 ms (156250 x 100 ns), as it will. */
+	if (!m->tick_count)
+		m->tick_count = m->uptime_100ns / 156250u;
 	for (size_t i = 0; i < o->nthreads; i++) {
 		struct fg_thr *t = &o->threads[i];
 		uint64_t ticks = t->has_wait ? (uint64_t)(t->wait_seconds * FG_TICKS_PER_SECOND + 0.5) : 0;
@@ -832,6 +964,7 @@ void fg_objects_finish(struct fg_machine *m)
 	}
 	if (has_type(m, "_LDR_DATA_TABLE_ENTRY"))
 		modules_start(m);
+	damage_apply(m);
 }
 
 uint64_t fg_objects_global(struct fg_machine *m, const char *name)

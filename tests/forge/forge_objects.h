@@ -39,6 +39,9 @@
  *  directory path=\RPC Control
  *  object type=Event name=\BaseNamedObjects\Foo [size=BYTES] [tag=TAG]
  *  module name=ntoskrnl.exe [path=\SystemRoot\...] base=ADDR size=BYTES
+ *  damage process-loop | thread-backlink pid=N | handles-wild pid=N |
+ *         handles-level pid=N | directory-cycle path=\DIR
+ *         (hostile shapes, applied after everything is laid out)
  */
 int fg_dir_process(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_thread(struct fg_machine *m, int argc, char **argv, const char *where);
@@ -46,6 +49,7 @@ int fg_dir_handle(struct fg_machine *m, int argc, char **argv, const char *where
 int fg_dir_directory(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_object(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_module(struct fg_machine *m, int argc, char **argv, const char *where);
+int fg_dir_damage(struct fg_machine *m, int argc, char **argv, const char *where);
 
 /* Called by fg_finish() BEFORE KDBG is written: writes wait times, the type
  * index table, handle tables. Safe to call when no object directive ran. */

@@ -77,6 +77,7 @@ static const struct fg_directive directives[] = {
 	{ "directory", fg_dir_directory, false },
 	{ "object", fg_dir_object, false },
 	{ "module", fg_dir_module, false },
+	{ "damage", fg_dir_damage, false },
 	{ "kstack", fg_dir_kstack, false },   /* forge_stack.c: kernel stacks for `k` */
 };
 
