@@ -93,5 +93,7 @@ LD_DECLARE_CMD(threads);
 LD_DECLARE_CMD(handles);
 LD_DECLARE_CMD(objects);
 LD_DECLARE_CMD(modules);
+LD_DECLARE_CMD(profiles);
+LD_DECLARE_CMD(dt);
 
 #endif
