@@ -12,11 +12,15 @@
 #include "xlat-priv.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
 
+/* libaddrxlat keeps the buffers it was given in its own small cache and
+ * reuses them until it calls put_page, so it gets a private copy: a slot of
+ * our page cache may be refilled with another page meanwhile. */
 static void put_page(const addrxlat_buffer_t *buf)
 {
-	(void)buf;   /* pages live in our cache; nothing to release */
+	free(buf->priv);
 }
 
 static addrxlat_status get_page(const addrxlat_cb_t *cb, addrxlat_buffer_t *buf)
@@ -33,8 +37,13 @@ static addrxlat_status get_page(const addrxlat_cb_t *cb, addrxlat_buffer_t *buf)
 		vas->read_fail_pa = buf->addr.addr;
 		return addrxlat_ctx_err(vas->ctx, ADDRXLAT_ERR_NODATA, "page table page missing");
 	}
+	uint8_t *copy = malloc(LD_PAGE_SIZE);
+	if (!copy)
+		return addrxlat_ctx_err(vas->ctx, ADDRXLAT_ERR_NOMEM, "page table copy");
+	memcpy(copy, page, LD_PAGE_SIZE);
+	buf->priv = copy;
 	buf->addr.addr = pa;
-	buf->ptr = page;
+	buf->ptr = copy;
 	buf->size = LD_PAGE_SIZE;
 	buf->byte_order = ADDRXLAT_LITTLE_ENDIAN;
 	buf->put_page = put_page;

@@ -185,6 +185,36 @@ static void test_pae(void)
 	fake_source_free(s);
 }
 
+/*
+ * libaddrxlat keeps page buffers between walks: page-table pages that share
+ * a slot of our page cache (PFNs 64 apart) must not show each other's bytes
+ * to it. Walk through tables that collide with the PML4's slot, then walk
+ * again through the PML4.
+ */
+static void test_cache_aliasing(void)
+{
+	struct ld_source *s = fake_source_new();
+	const uint64_t base = 0xfffff80000000000ull;
+	struct ld_vas *vas;
+
+	fake_put64(s, 0x10000 + 8 * 0x1f0, 0x11000 | P);
+	fake_put64(s, 0x11000, 0x12000 | P);
+	for (uint64_t i = 0; i < 8; i++) {
+		uint64_t pt = 0x10000 + (i + 1) * 64 * 0x1000;   /* same slot as the PML4 */
+		fake_put64(s, 0x12000 + 8 * i, pt | P);
+		fake_put64(s, pt, (0x200000 + i * 0x1000) | P);
+	}
+	CHECK(ld_vas_open(s, LD_ARCH_X64, 0x10000, NULL, &vas) == LD_OK, "open");
+	for (int round = 0; round < 3; round++)
+		for (uint64_t i = 0; i < 8; i++) {
+			ld_vas_flush(vas);
+			expect(vas, base + i * 0x200000 + 0x10, LD_OK, LD_PTE_VALID,
+			       0x200010 + i * 0x1000, NULL);
+		}
+	ld_vas_close(vas);
+	fake_source_free(s);
+}
+
 int main(void)
 {
 	struct ld_vas *vas;
@@ -195,6 +225,7 @@ int main(void)
 	test_x64();
 	test_x86();
 	test_pae();
+	test_cache_aliasing();
 	printf("translation tests: %d failures\n", failures);
 	return failures ? 1 : 0;
 }
