@@ -62,6 +62,7 @@ struct ld_source_meta {
 	uint64_t present_pages;     /* pages of physical memory this source can read */
 	uint64_t max_pfn;           /* one past the highest present PFN */
 	bool triage;                /* only faulting thread/process data: no port walk possible */
+	bool live;                  /* a running target (gdb://, mem://): memory changes between reads */
 	/* Triage dumps: VAs of the captured objects (0 unknown). */
 	uint64_t triage_thread, triage_process;
 	/* CPU context of the crashing/first CPU as found in the container, raw bytes. */

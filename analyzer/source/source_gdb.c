@@ -14,6 +14,7 @@
  */
 #include "gdb_rsp-priv.h"
 #include "live-priv.h"
+#include "source-priv.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -184,6 +185,7 @@ static void fill_meta(struct ld_gdb_source *g)
 {
 	struct ld_source_meta *m = &g->meta;
 	m->format = "gdb";
+	m->live = true;
 	m->dump_type = -1;
 	for (size_t i = 0; i < g->nranges; i++)
 		m->present_pages += (g->ranges[i].end - g->ranges[i].start) / LD_PAGE_SIZE;
@@ -310,3 +312,53 @@ void ld_gdb_close(struct ld_gdb_source *g)
 	ld_rsp_close(g->rsp);
 	free(g);
 }
+
+/* ---- the row of the format table (source-priv.h) ---- */
+
+static ld_status ops_open(struct ld_source *src)
+{
+	struct ld_gdb_source *g;
+	ld_status st = ld_gdb_open(src->path, &g);
+	if (st != LD_OK)
+		return st;
+	src->priv = g;
+	src->meta = g->meta;
+	return LD_OK;
+}
+
+static ld_status ops_read(struct ld_source *src, uint64_t pa, void *buf, size_t len)
+{
+	return ld_gdb_read(src->priv, pa, buf, len);
+}
+
+static bool ops_has_page(struct ld_source *src, uint64_t pfn)
+{
+	return ld_gdb_has_page(src->priv, pfn);
+}
+
+static ld_status ops_next_range(struct ld_source *src, uint64_t from, uint64_t *start, uint64_t *end)
+{
+	return ld_gdb_next_range(src->priv, from, start, end);
+}
+
+static void ops_refresh(struct ld_source *src)
+{
+	ld_gdb_refresh(src->priv);
+}
+
+static void ops_close(struct ld_source *src)
+{
+	ld_gdb_close(src->priv);
+	src->priv = NULL;
+}
+
+const struct ld_source_ops ld_source_gdb_ops = {
+	.name = "gdb",
+	.scheme = "gdb://",
+	.open = ops_open,
+	.read = ops_read,
+	.has_page = ops_has_page,
+	.next_range = ops_next_range,
+	.refresh = ops_refresh,
+	.close = ops_close,
+};
