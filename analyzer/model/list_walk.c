@@ -93,6 +93,8 @@ void ld_list_walk_ex(struct ld_kernel *k, uint64_t head, size_t limit, unsigned 
 		walk_end(res, LD_WALK_BAD_LINK, head);
 		return;
 	}
+	if (!(flags & LD_WALK_NO_SETTLE) && ld_walk_target_is_live(k))
+		ld_list_settle_live(k, head, limit, flags);
 	struct brent b = { .tortoise = head, .power = 1, .lam = 0 };
 	uint64_t cur = head;
 	for (;;) {

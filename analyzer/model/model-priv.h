@@ -135,4 +135,11 @@ ld_status ld_model_dir_each(struct ld_kernel *k, struct ld_model *m, uint64_t di
 /* Object in dir by name (case-insensitive), 0 when absent. */
 uint64_t ld_model_dir_find(struct ld_kernel *k, struct ld_model *m, uint64_t dir, const char *name);
 
+/* Live targets (list_walk_live.c): before a walk on a running machine, read
+ * the list quietly until it holds still (a few tries), else warn. The flag
+ * marks those quiet walks. */
+#define LD_WALK_NO_SETTLE (1u << 30)
+bool ld_walk_target_is_live(const struct ld_kernel *k);
+void ld_list_settle_live(struct ld_kernel *k, uint64_t head, size_t limit, unsigned flags);
+
 #endif

@@ -63,3 +63,10 @@ bool ld_kernel_is_kva(const struct ld_kernel *k, uint64_t va)
 {
 	return k->ptr_size == 8 ? va >= 0xffff800000000000ULL : va >= 0x80000000ULL && va <= 0xffffffffULL;
 }
+
+/* No memory source behind the fake: never a live target (list_walk_live.c). */
+struct ld_source *ld_kernel_source(const struct ld_kernel *k)
+{
+	(void)k;
+	return NULL;
+}
