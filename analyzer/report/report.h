@@ -38,4 +38,24 @@ ld_status ld_json_print(FILE *out, json_t *doc);
 /* Text helpers: "0x…" into buf (≥ 19 bytes), or "-" for 0 (unknown). */
 const char *ld_text_addr(char *buf, size_t len, uint64_t va);
 
+/* ---- the LPC/ALPC triage report (report_triage_*.c, report_lpc_json.c) ---- */
+#include "../kernel/kernel.h"
+#include "../lpc/lpc.h"
+
+/* The whole triage document, schema "lpcdump/1"; chains filtered by min_wait (< 0: all). */
+json_t *ld_report_triage_json(struct ld_kernel *k, const struct ld_lpc_model *m, double min_wait);
+/* The triage report as text. */
+ld_status ld_report_triage_text(FILE *out, struct ld_kernel *k, const struct ld_lpc_model *m,
+				double min_wait);
+/* One model element as JSON (the same objects the triage document holds). */
+json_t *ld_json_lpc_port(const struct ld_lpc_model *m, size_t i);
+json_t *ld_json_lpc_message(const struct ld_lpc_model *m, size_t i);
+json_t *ld_json_lpc_thread(struct ld_kernel *k, const struct ld_lpc_model *m, size_t i);
+json_t *ld_json_lpc_wait(const struct ld_lpc_model *m, size_t i);
+json_t *ld_json_lpc_chain(const struct ld_lpc_model *m, size_t i);
+/* Text pieces: "2m05s"; "csrss.exe pid 356 tid 412 (thread 0x…)"; "port 0x… \"name\"". */
+const char *ld_text_duration(char *buf, size_t len, double seconds);
+const char *ld_text_thread(char *buf, size_t len, const struct ld_lpc_model *m, size_t thread);
+const char *ld_text_port(char *buf, size_t len, const struct ld_lpc_model *m, uint64_t addr);
+
 #endif
