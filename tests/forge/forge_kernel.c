@@ -503,7 +503,8 @@ void fg_kernel_setup(struct fg_machine *m)
 static uint64_t global_var(struct fg_machine *m, const char *name)
 {
 	uint64_t va = fg_kernel_symbol(m, name);
-	if (!va && fg_objects_global)
+	/* The object model lays its globals out by the profile: none without one. */
+	if (!va && fg_objects_global && m->profile)
 		va = fg_objects_global(m, name);
 	if (!va)
 		va = fg_kernel_var(m, name, ld_arch_ptr_size(m->arch));

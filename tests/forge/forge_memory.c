@@ -55,7 +55,7 @@ void fg_machine_init(struct fg_machine *m, uint32_t seed)
 	m->processors = 1;
 	m->lowstub = true;
 	m->bugcheck_code = 0xE2;           /* MANUALLY_INITIATED_CRASH */
-	m->system_time = 0x01DA3C7D5F6E8000ull;   /* 2024-01-01T00:00:00Z */
+	m->system_time = 0x01DA3C457689C000ull;   /* 2024-01-01T00:00:00Z */
 	m->uptime_100ns = 3600ull * 10000000ull;  /* one hour */
 	(void)fg_core(m);
 }

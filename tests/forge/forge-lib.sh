@@ -1,0 +1,41 @@
+# tests/forge/forge-lib.sh — helpers for the forge self-tests (POSIX sh):
+# read a flat physical image and walk its page tables independently of the
+# forge's own code, so the tests check the forge against the hardware rules.
+
+# fl_fact FACTS KEY: one value from `forge --facts` output.
+fl_fact() { sed -n "s/^$2=//p" "$1" | head -1; }
+
+# fl_rd RAW OFFSET SIZE: little-endian unsigned at OFFSET, as 0x… (SIZE 1/2/4/8).
+fl_rd() { printf '0x%s\n' "$(od -A n -t "x$3" -j "$(($2))" -N "$3" "$1" | tr -d ' \n')"; }
+
+# fl_va48 VA: the low 48 bits of a VA (x64 VAs do not fit a signed shell integer).
+fl_va48() {
+	h=${1#0x}
+	while [ ${#h} -gt 12 ]; do h=${h#?}; done
+	printf '0x%s\n' "$h"
+}
+
+# fl_walk RAW ARCH DTB VA: physical address of VA, or "none". Follows the
+# Intel rules (present bit, PS at the levels that allow it) and nothing else.
+fl_walk() {
+	raw=$1 arch=$2 tab=$(($3)) v=$(($(fl_va48 "$4")))
+	case $arch in
+	x86)     shifts="22 12";       bits="1023 1023";        esz=4 mask=0xFFFFF000 ;;
+	x86-pae) shifts="30 21 12";    bits="3 511 511";        esz=8 mask=0xFFFFFFFFFF000 ;;
+	x64)     shifts="39 30 21 12"; bits="511 511 511 511";  esz=8 mask=0xFFFFFFFFFF000 ;;
+	esac
+	set -- $bits
+	for sh in $shifts; do
+		idx=$(( (v >> sh) & $1 )); shift
+		e=$(($(fl_rd "$raw" $((tab + idx * esz)) $esz)))
+		[ $((e & 1)) -eq 1 ] || { echo none; return; }
+		if [ "$sh" -ne 12 ] && [ $((e & 0x80)) -ne 0 ] && { [ "$arch" != x64 ] || [ "$sh" -ne 39 ]; } \
+			&& { [ "$arch" != x86-pae ] || [ "$sh" -ne 30 ]; }; then
+			span=$((1 << sh))
+			printf '0x%x\n' $(( (e & mask & ~(span - 1)) | (v & (span - 1)) ))
+			return
+		fi
+		tab=$((e & mask))
+	done
+	printf '0x%x\n' $(( tab | (v & 4095) ))
+}
