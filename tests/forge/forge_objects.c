@@ -70,6 +70,7 @@ struct fg_objects {
 	struct fg_thr *threads;
 	size_t nthreads, capthreads;
 	bool modules_started;
+	size_t nmodules;
 	struct fg_damage *damage;
 	size_t ndamage, capdamage;
 };
@@ -440,7 +441,9 @@ static void process_fields(struct fg_machine *m, uint64_t ep, int argc, char **a
 	fg_set(m, ep, "_EPROCESS", "UniqueProcessId", pid);
 	fg_set_opt(m, ep, "_EPROCESS", "InheritedFromUniqueProcessId", fg_arg_u64(argc, argv, "parent", 0));
 	uint64_t dtb = fg_arg_u64(argc, argv, "dtb", pid <= 4 ? m->dtb : fg_phys_alloc(m) << LD_PAGE_SHIFT);
-	fg_set_opt(m, ep, "_EPROCESS", "Pcb.DirectoryTableBase", dtb);
+	/* An array of two on some builds: the first element is the DTB. */
+	if (has_field(m, "_EPROCESS", "Pcb.DirectoryTableBase"))
+		fg_write_ptr(m, ep + fg_offset(m, "_EPROCESS", "Pcb.DirectoryTableBase"), dtb);
 	fg_set_opt(m, ep, "_EPROCESS", "Pcb.Header.Type", 3);   /* ProcessObject */
 	uint64_t created = m->system_time > 36000000000ull ? m->system_time - 36000000000ull : 0;
 	fg_set_opt(m, ep, "_EPROCESS", "CreateTime", fg_arg_u64(argc, argv, "created", created));
@@ -557,6 +560,8 @@ static uint64_t wait_object(struct fg_machine *m, uint64_t et, unsigned reason, 
 
 static void thread_wait_block(struct fg_machine *m, uint64_t et, uint64_t object)
 {
+	if (!has_type(m, "_KWAIT_BLOCK"))
+		return;   /* 2000's profile does not describe it */
 	uint64_t wb = has_field(m, "_ETHREAD", "Tcb.WaitBlock") ? et + fg_offset(m, "_ETHREAD", "Tcb.WaitBlock")
 								  : fg_kalloc(m, fg_sizeof(m, "_KWAIT_BLOCK"), NULL, false);
 	fg_set(m, et, "_ETHREAD", "Tcb.WaitBlockList", wb);
@@ -572,8 +577,8 @@ static void thread_fields(struct fg_machine *m, uint64_t et, struct fg_proc *p, 
 	fg_set_opt(m, et, "_ETHREAD", "Tcb.Header.Type", 6);   /* ThreadObject */
 	fg_set_opt(m, et, "_ETHREAD", "ThreadsProcess", p->ep);
 	fg_set_opt(m, et, "_ETHREAD", "Tcb.Process", p->ep);
-	if (!has_field(m, "_ETHREAD", "ThreadsProcess"))
-		fg_set_opt(m, et, "_ETHREAD", "Tcb.ApcState.Process", p->ep);
+	/* Not attached anywhere: the APC state names the owner too. */
+	fg_set_opt(m, et, "_ETHREAD", "Tcb.ApcState.Process", p->ep);
 	const char *st = fg_arg(argc, argv, "state");
 	unsigned state = st ? parse_state(m, st, where) : (fg_arg(argc, argv, "reason") ? FG_KTHREAD_WAITING : 2);
 	fg_set(m, et, "_ETHREAD", "Tcb.State", state);
@@ -809,7 +814,10 @@ int fg_dir_module(struct fg_machine *m, int argc, char **argv, const char *where
 	char path[300];
 	snprintf(path, sizeof(path), "\\SystemRoot\\system32\\drivers\\%s", name);
 	const char *p = fg_arg(argc, argv, "path");
-	module_add(m, name, p ? p : path, fg_arg_u64(argc, argv, "base", 0), fg_arg_u64(argc, argv, "size", 0x10000));
+	/* Without base=, modules follow the kernel image 1 MiB apart. */
+	struct fg_objects *o = state(m);
+	uint64_t base = m->kernel_base + ((m->kernel_size + 0xfffff) & ~0xfffffull) + 0x100000ull * o->nmodules++;
+	module_add(m, name, p ? p : path, fg_arg_u64(argc, argv, "base", base), fg_arg_u64(argc, argv, "size", 0x10000));
 	return 0;
 }
 
