@@ -69,6 +69,18 @@ static void every_profile(const struct ld_profile_set *set)
 		      "%s: KWAIT_REASON.WrLpcReply", ld_profile_name(p));
 		CHECK(ld_profile_setting(p, "object_header") && ld_profile_setting(p, "handle_table"),
 		      "%s: decoding settings", ld_profile_name(p));
+		/* Types added from tools/extra-types.json (Volatility vtypes numbers). */
+		bool x64 = ld_profile_arch(p) == LD_ARCH_X64;
+		uint32_t off;
+		CHECK(ld_profile_offset(p, "_LDR_DATA_TABLE_ENTRY", "DllBase", &off) == LD_OK &&
+		      off == (x64 ? 0x30u : 0x18u), "%s: LDR DllBase", ld_profile_name(p));
+		CHECK(ld_profile_offset(p, "_LDR_DATA_TABLE_ENTRY", "BaseDllName", &off) == LD_OK &&
+		      off == (x64 ? 0x58u : 0x2cu), "%s: LDR BaseDllName", ld_profile_name(p));
+		CHECK(ld_profile_offset(p, "_KMUTANT", "OwnerThread", &off) == LD_OK &&
+		      off == (x64 ? 0x28u : 0x18u), "%s: KMUTANT OwnerThread", ld_profile_name(p));
+		CHECK(ld_profile_build(p) == 2195 ||
+		      (ld_profile_offset(p, "_KUSER_SHARED_DATA", "InterruptTime", &off) == LD_OK &&
+		       off == 8), "%s: KUSER_SHARED_DATA.InterruptTime", ld_profile_name(p));
 		/* Fields come sorted by offset. */
 		for (size_t j = 0; th && j + 1 < th->nfields; j++)
 			CHECK(th->fields[j].offset <= th->fields[j + 1].offset, "%s: _ETHREAD unsorted",
