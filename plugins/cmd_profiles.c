@@ -78,6 +78,11 @@ int ld_cmd_profiles(struct ld_cmd_ctx *ctx, int argc, char **argv)
 		else
 			return ld_cmd_error("profiles", LD_ERR_ARG, "unexpected argument: %s", argv[a]);
 	}
+	if (!ctx->k && ctx->dump_path) {
+		ld_status st = ld_kernel_open(ctx->dump_path, &ctx->kopts, &ctx->k);
+		if (st != LD_OK)
+			return ld_cmd_error("profiles", st, "%s: %s", ctx->dump_path, ld_errmsg());
+	}
 	struct ld_profile_set *own = NULL;
 	const struct ld_profile_set *set = ctx->k ? ld_kernel_profiles(ctx->k) : NULL;
 	if (!set) {
