@@ -291,7 +291,7 @@ void fg_kva_setup(struct fg_machine *m)
 	uint64_t np, pp;
 	if (m->arch == LD_ARCH_X64) {
 		/* Windows 7 era pool ranges; 8 and later moved them to 0xffffe0../0xffffc0.. */
-		np = m->build >= 9200 ? 0xFFFFE00000000000ull : 0xFFFFFA8000000000ull;
+		np = m->build >= 9200 ? 0xFFFFE00000000000ull : 0xFFFFFA8003000000ull;
 		pp = m->build >= 9200 ? 0xFFFFC00000000000ull : 0xFFFFF8A000000000ull;
 	} else {
 		/* XP/2003: nonpaged pool near 0x89000000, paged pool at 0xe1000000;
