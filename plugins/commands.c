@@ -16,6 +16,8 @@ static const struct ld_command commands[] = {
 	{ "info", ld_cmd_info, LD_CMD_NEEDS_KERNEL, "info [--json] DUMP",
 	  "what the dump is: format, architecture, build, DTB, KDBG, kernel, time" },
 	{ "k", ld_cmd_k, LD_CMD_NEEDS_KERNEL, "k THREAD DUMP", "kernel stack of a thread (best-effort scan for return addresses)" },
+	{ "lpc", ld_cmd_lpc, LD_CMD_NEEDS_KERNEL, "lpc message [ID] | port [ADDR] | thread [ADDR] [--pool-scan] [--json] DUMP",
+	  "LPC views: messages (by id), ports (queue, rundown), threads' LPC state (WinDbg !lpc)" },
 	{ "modules", ld_cmd_modules, LD_CMD_NEEDS_KERNEL, "modules [--json] DUMP", "loaded kernel modules (PsLoadedModuleList)" },
 	{ "objects", ld_cmd_objects, LD_CMD_NEEDS_KERNEL, "objects [PATH] [-r] [--json] DUMP", "list an object directory of the namespace (default \\)" },
 	{ "profiles", ld_cmd_profiles, 0, "profiles [--json] [DUMP]",
@@ -24,6 +26,8 @@ static const struct ld_command commands[] = {
 	{ "refresh", ld_cmd_refresh, LD_CMD_NEEDS_KERNEL, "refresh DUMP", "drop cached pages and objects (live targets)" },
 	{ "shell", ld_cmd_shell, LD_CMD_NEEDS_KERNEL, "shell [--no-pager] [-c 'CMD; CMD'] DUMP", "interactive shell over one opened dump (also -i)" },
 	{ "threads", ld_cmd_threads, LD_CMD_NEEDS_KERNEL, "threads [PID] [--json] DUMP", "threads: state, wait reason, seconds waited, wait object" },
+	{ "triage", ld_cmd_triage, LD_CMD_NEEDS_KERNEL, "[triage] [--pool-scan] [--min-wait S] [--stuck-exit] [--json] DUMP",
+	  "the default: threads stuck waiting for LPC/ALPC replies, their chains and deadlocks" },
 	{ "u", ld_cmd_u, LD_CMD_NEEDS_KERNEL, "u ADDR [COUNT] DUMP", "disassemble (x86/x64), named from module exports" },
 	{ "version", ld_cmd_version, 0, "version", "print the program version" },
 };

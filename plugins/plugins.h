@@ -95,5 +95,7 @@ LD_DECLARE_CMD(objects);
 LD_DECLARE_CMD(modules);
 LD_DECLARE_CMD(profiles);
 LD_DECLARE_CMD(dt);
+LD_DECLARE_CMD(triage);
+LD_DECLARE_CMD(lpc);
 
 #endif
