@@ -15,7 +15,7 @@ struct ld_elf_info {
 	bool is64;                  /* ELFCLASS64 */
 	uint16_t machine;           /* e_machine */
 	bool has_cr3;               /* a QEMU CPU-state note was found */
-	uint64_t cr3, cr4;
+	uint64_t cr0, cr3, cr4;
 	unsigned cpus;              /* NT_PRSTATUS ("CORE") notes */
 	uint8_t *notes;             /* the first PT_NOTE, owned */
 	size_t notes_len;

@@ -17,6 +17,7 @@
 #define PT_NOTE 4
 #define MAX_PHDRS 4096u
 #define MAX_NOTES ((size_t)4 << 20)
+#define QEMU_CR0 0x188u
 #define QEMU_CR3 0x1a0u
 #define QEMU_CR4 0x1a8u
 
@@ -67,6 +68,7 @@ static void scan_notes(struct ld_elf_info *info, const uint8_t *n, size_t len)
 			return;
 		if (namesz >= 4 && memcmp(n + name_at, "QEMU", 4) == 0 && !info->has_cr3 &&
 		    descsz >= QEMU_CR4 + 8) {
+			info->cr0 = ld_le64(n + desc_at + QEMU_CR0);
 			info->cr3 = ld_le64(n + desc_at + QEMU_CR3);
 			info->cr4 = ld_le64(n + desc_at + QEMU_CR4);
 			info->has_cr3 = true;

@@ -58,6 +58,10 @@ static ld_status kdf_start(struct ld_source *src, struct kdf **out)
 
 static void elf_take_arch(struct ld_source_meta *m, const struct ld_elf_info *e)
 {
+	/* A CPU with paging off (a guest dumped before or while it boots, as
+	 * QEMU's dump of a halted machine is) says nothing about the OS: its
+	 * CR3 is no DTB and QEMU picks the ELF class from the CPU mode. */
+	bool paging = !e->has_cr3 || (e->cr0 & (1ull << 31));
 	switch (e->machine) {
 	case LD_EM_X86_64:
 		m->arch = LD_ARCH_X64;
@@ -75,7 +79,11 @@ static void elf_take_arch(struct ld_source_meta *m, const struct ld_elf_info *e)
 		m->arch = LD_ARCH_OTHER;
 		break;
 	}
-	if (!e->has_cr3)
+	if (!paging && m->arch != LD_ARCH_OTHER) {
+		m->arch = LD_ARCH_UNKNOWN;
+		m->machine = 0;
+	}
+	if (!e->has_cr3 || !paging)
 		return;
 	m->has_dtb = true;
 	m->dtb = m->arch == LD_ARCH_X86_PAE ? e->cr3 & 0xffffffe0u : e->cr3 & ~(uint64_t)0xfff;
