@@ -123,8 +123,12 @@ static int hint_score(const struct ld_profile *p, const char *lab)
 	int h = 0;
 	uint32_t rev = lab_revision(lab), prev = ld_profile_kernel_revision(p);
 	int sp = lab_service_pack(lab), psp = ld_profile_service_pack(p);
-	if (prev && rev)
-		h += prev == rev ? 40 : -40;
+	if (prev && rev && prev == rev)
+		h += 40;
+	else if (prev && rev && prev < rev)
+		h += 30 - (int)((rev - prev) / 100 > 29 ? 29 : (rev - prev) / 100);  /* nearest older */
+	else if (prev && rev)
+		h -= 40;   /* a layout from a later kernel than this one */
 	else if (prev)
 		h -= 20;   /* without a revision, the base kernel is the likelier one */
 	if (sp >= 0 && psp >= 0)
