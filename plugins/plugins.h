@@ -97,5 +97,8 @@ LD_DECLARE_CMD(profiles);
 LD_DECLARE_CMD(dt);
 LD_DECLARE_CMD(triage);
 LD_DECLARE_CMD(lpc);
+LD_DECLARE_CMD(physinfo);
+LD_DECLARE_CMD(physread);
+LD_DECLARE_CMD(physscan);
 
 #endif

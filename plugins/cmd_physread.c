@@ -1,0 +1,43 @@
+/*
+ * cmd_physread.c — `physread ADDR LEN DUMP` (hidden): LEN physical bytes at
+ * ADDR as `od -An -tx1 -v` prints them, so tests compare a reader's bytes
+ * with the forge's flat image using nothing but od.
+ */
+#include "phys-priv.h"
+
+#include <stdlib.h>
+
+/* A test reads pages, not dumps. */
+#define PHYSREAD_MAX ((uint64_t)1 << 20)
+
+static void print_od(FILE *out, const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, " %02x%s", b[i], (i % 16 == 15 || i + 1 == n) ? "\n" : "");
+}
+
+int ld_cmd_physread(struct ld_cmd_ctx *ctx, int argc, char **argv)
+{
+	uint64_t pa, len;
+	if (argc != 3 || !ld_cmd_parse_u64(ctx, argv[1], &pa) || !ld_cmd_parse_u64(ctx, argv[2], &len) ||
+	    len == 0 || len > PHYSREAD_MAX) {
+		fprintf(stderr, "usage: lpcdump physread ADDR LEN DUMP (LEN 1..%llu)\n",
+			(unsigned long long)PHYSREAD_MAX);
+		return LD_EXIT_USAGE;
+	}
+	struct ld_source *src;
+	bool owned;
+	int rc = ld_phys_open(ctx, argv[0], &src, &owned);
+	if (rc)
+		return rc;
+	uint8_t *buf = malloc((size_t)len);
+	ld_status st = buf ? ld_source_read(src, pa, buf, (size_t)len) : LD_ERR_NOMEM;
+	if (st == LD_OK)
+		print_od(ctx->out, buf, (size_t)len);
+	else
+		rc = ld_cmd_error(argv[0], st, "%s", buf ? ld_errmsg() : "out of memory");
+	free(buf);
+	if (owned)
+		ld_source_close(src);
+	return rc;
+}
