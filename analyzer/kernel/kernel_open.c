@@ -61,6 +61,9 @@ static void open_address_space(struct ld_kernel *k)
 	enum ld_arch hint = k->info.arch;
 	if (ld_kernel_find_dtb(k, hint) != LD_OK) {
 		ld_warn("no kernel directory table base: %s", ld_errmsg());
+		/* "dtb" reports the table in use: none. */
+		k->info.dtb = 0;
+		k->info.dtb_from = LD_FACT_NONE;
 		return;
 	}
 	if (open_vas(k) != LD_OK)
