@@ -101,7 +101,12 @@ void fg_machine_init(struct fg_machine *m, uint32_t seed);
  * page tables, the ntoskrnl image, KDBG, KUSER_SHARED_DATA, the low stub.
  * Idempotent; the scenario loader calls it before the first memory directive. */
 void fg_machine_setup(struct fg_machine *m);
+/* Frees the core's memory and, through the weak hooks below when linked in,
+ * each concern's state (m->objects, m->lpc, m->alpc). */
 void fg_machine_free(struct fg_machine *m);
+void fg_objects_free(struct fg_machine *m);
+void fg_lpc_free(struct fg_machine *m);
+void fg_alpc_free(struct fg_machine *m);
 /* The seeded PRNG every random choice of the forge goes through. */
 uint64_t fg_random(struct fg_machine *m);
 

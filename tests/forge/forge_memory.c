@@ -13,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#pragma weak fg_objects_free
+#pragma weak fg_lpc_free
+#pragma weak fg_alpc_free
+
 #define FG_DEFAULT_RAM (8ull << 20)
 /* Below 1 MiB live the low stub and the firmware's pages; fresh allocations
  * stay above so that a scan of 0x1000..0x9f000 finds only what a test put
@@ -72,6 +76,13 @@ uint64_t fg_random(struct fg_machine *m)
 void fg_machine_free(struct fg_machine *m)
 {
 	struct fg_core *c = m->core;
+	/* A concern without a free hook keeps its state reachable from m. */
+	if (fg_objects_free)
+		fg_objects_free(m);
+	if (fg_lpc_free)
+		fg_lpc_free(m);
+	if (fg_alpc_free)
+		fg_alpc_free(m);
 	for (size_t i = 0; i < m->npages; i++)
 		free(m->pages[i].data);
 	free(m->pages);
@@ -85,7 +96,11 @@ void fg_machine_free(struct fg_machine *m)
 	}
 	if (m->profiles)
 		ld_profile_set_free(m->profiles);
-	memset(m, 0, sizeof(*m));
+	m->profiles = NULL;
+	m->profile = NULL;
+	m->pages = NULL;
+	m->npages = m->cappages = 0;
+	m->core = NULL;
 }
 
 /* ---- RAM ranges ---- */
