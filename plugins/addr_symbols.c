@@ -187,6 +187,13 @@ bool ld_symbols_lookup(struct ld_symbols *s, const char *name, uint64_t *va)
 	if (!s)
 		return false;
 	const char *bang = strchr(name, '!');
+	for (size_t i = 0; !bang && i < s->mods.len; i++) {
+		struct sym_module *m = ld_vec_at(&s->mods, i);
+		if (!strcasecmp(m->name, name)) {   /* a module name alone: its base */
+			*va = m->base;
+			return true;
+		}
+	}
 	for (size_t i = 0; i < s->mods.len; i++) {
 		struct sym_module *m = ld_vec_at(&s->mods, i);
 		if (bang && (strlen(m->name) != (size_t)(bang - name) ||

@@ -105,7 +105,12 @@ static void emit_insn(struct u_out *o, const cs_insn *in, bool first)
 	FILE *f = o->ctx->out;
 	if (have_label)
 		fprintf(f, "%s:\n", label);
-	fprintf(f, "%s %-16s %-7s ", ld_fmt_addr(o->ctx->k, in->address, a, sizeof a), hex, in->mnemonic);
+	fprintf(f, "%s %-16s ", ld_fmt_addr(o->ctx->k, in->address, a, sizeof a), hex);
+	if (!in->op_str[0]) {
+		fprintf(f, "%s\n", in->mnemonic);   /* no operands, no trailing blanks */
+		return;
+	}
+	fprintf(f, "%-7s ", in->mnemonic);
 	if (have_sym && branch && in->detail->x86.op_count == 1 &&
 	    in->detail->x86.operands[0].type == X86_OP_IMM)
 		fprintf(f, "%s (%s)\n", sym, ld_fmt_addr(o->ctx->k, target, t, sizeof t));

@@ -132,13 +132,15 @@ static void print_text(struct ld_cmd_ctx *ctx, const struct mem_view *v)
 	for (size_t off = 0; off < v->len; off += per_line) {
 		size_t n = v->len - off < per_line ? v->len - off : per_line;
 		fprintf(f, "%s ", ld_fmt_addr(ctx->k, v->addr + off, a, sizeof a));
-		for (size_t i = 0; i < per_line; i += v->unit) {
+		/* Only db pads a short last line: its ASCII column stays aligned. */
+		size_t cells = v->unit == 1 ? per_line : n;
+		for (size_t i = 0; i < cells; i += v->unit) {
 			/* WinDbg's db puts a dash between the two 8-byte halves. */
-			fputc(v->unit == 1 && i == 8 ? '-' : ' ', f);
+			fputc(v->unit == 1 && i == 8 && i < n ? '-' : ' ', f);
 			if (i < n)
 				print_elem(f, v, off + i);
-			else if (v->unit == 1)
-				fputs("  ", f);   /* keep the ASCII column aligned */
+			else
+				fputs("  ", f);
 		}
 		if (v->unit == 1)
 			print_ascii(f, v, off, n);

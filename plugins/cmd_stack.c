@@ -15,6 +15,7 @@
 
 #include <inttypes.h>
 #include "../analyzer/report/report.h"
+#include <stdlib.h>
 #include <string.h>
 
 /* Kernel stacks are 12–24 KiB (large GUI stacks up to 64 KiB); a span
@@ -49,6 +50,14 @@ static ld_status read_stack_fields(struct ld_kernel *k, struct stack_thread *t)
 	return LD_OK;
 }
 
+static bool parse_decimal(const char *s, uint64_t *out)
+{
+	if (!*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 19)
+		return false;
+	*out = strtoull(s, NULL, 10);
+	return true;
+}
+
 /* THREAD: an ETHREAD address (or #N), or a TID when no thread has that address. */
 static int pick_thread(struct ld_cmd_ctx *ctx, int argc, char **argv, struct stack_thread *t)
 {
@@ -65,6 +74,11 @@ static int pick_thread(struct ld_cmd_ctx *ctx, int argc, char **argv, struct sta
 	const struct ld_system *sys;
 	if (ld_system_get(ctx->k, &sys) == LD_OK) {
 		const struct ld_thread *th = ld_system_thread_by_addr(sys, v);
+		/* A TID is written in decimal, as `threads` shows it; WinDbg's hex
+		 * reading of the same word is the fallback. */
+		uint64_t tid;
+		if (!th && argc == 2 && parse_decimal(argv[1], &tid))
+			th = ld_system_thread_by_tid(sys, tid);
 		if (!th)
 			th = ld_system_thread_by_tid(sys, v);
 		if (th) {

@@ -111,12 +111,8 @@ static int run_table_command(struct ld_cmd_ctx *ctx, struct shell_words *w)
 		return ld_cmd_error("shell", LD_ERR_ARG, "already in the shell");
 	if ((cmd->flags & LD_CMD_NEEDS_KERNEL) && !ctx->k)
 		return ld_cmd_error(cmd->name, LD_ERR_ARG, "no dump is open");
-	struct shell_pager pg;
 	ld_session_begin_command(ctx->session);
-	shell_pager_begin(ctx, &pg);
-	int rc = cmd->run(ctx, w->argc, w->argv);
-	shell_pager_end(ctx, &pg);
-	return rc;
+	return cmd->run(ctx, w->argc, w->argv);
 }
 
 static int run_one(struct ld_cmd_ctx *ctx, struct shell_words *w)
@@ -125,8 +121,11 @@ static int run_one(struct ld_cmd_ctx *ctx, struct shell_words *w)
 	int rc = LD_EXIT_USAGE;
 	ld_warn_clear();
 	ld_interrupted = 0;
+	struct shell_pager pg;
+	shell_pager_begin(ctx, &pg);
 	if (!shell_alias_apply(ctx, w, &rc) && take_globals(ctx, w))
 		rc = run_table_command(ctx, w);
+	shell_pager_end(ctx, &pg);
 	if (ld_interrupted && rc != LD_EXIT_INTERRUPTED) {
 		/* The command stopped early on Ctrl-C: its output is partial. */
 		rc = ld_cmd_error(w->argv[0], LD_ERR_INTERRUPTED, "interrupted");

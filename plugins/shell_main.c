@@ -160,6 +160,9 @@ int shell_run_interactive(struct ld_cmd_ctx *ctx)
 		char line[SHELL_MAX_LINE + 1];
 		snprintf(line, sizeof line, "%s", got);
 		line[strcspn(line, "\r\n")] = 0;
+		/* Completion leaves a blank after the word: not part of the history. */
+		for (size_t n = strlen(line); n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t');)
+			line[--n] = 0;
 		remember_line(&r, line);
 		last = shell_run_line(ctx, line);
 	}
