@@ -41,6 +41,8 @@ struct verdict {
 	const struct ld_profile *p;
 	int score;                   /* validation; -1 = could not validate */
 	int hint;                    /* tie-break from NtBuildLab */
+	bool valid;                  /* System found and every thread looked at agrees */
+	unsigned threads_seen;
 	char evidence[200];
 };
 
@@ -257,6 +259,8 @@ static void validate(struct ld_kernel *k, struct verdict *v)
 	check_processes(k, &l, head, &linked, &seen, &v->score);
 	if (v->score >= SCORE_SYSTEM)
 		check_threads(k, &l, proc, pid, &tgood, &tseen, &v->score);
+	v->valid = v->score >= SCORE_SYSTEM && tgood == tseen;
+	v->threads_seen = tseen;
 	if (v->score >= SCORE_SYSTEM)
 		snprintf(v->evidence, sizeof v->evidence,
 			 "System pid %" PRIu64 " at 0x%" PRIx64 ", %u/%u process links consistent, "
@@ -286,6 +290,8 @@ static bool better(const struct verdict *a, const struct verdict *b, uint32_t bu
 {
 	if (!b->p)
 		return true;
+	if (a->valid != b->valid)
+		return a->valid;
 	if (a->score != b->score)
 		return a->score > b->score;
 	if (a->hint != b->hint)
@@ -326,7 +332,10 @@ static ld_status choose_by_build(struct ld_kernel *k)
 			continue;
 		if (!first.p)
 			first = v;
-		if (v.score < SCORE_SYSTEM && v.score != -1)
+		/* Outside the exact build, System's threads must have been seen to
+		 * agree: a wrong layout often reads an "empty" thread list. */
+		bool ok = v.valid && (t == TIER_EXACT || v.threads_seen > 0);
+		if (!ok && v.score != -1)
 			continue;   /* try a wider tier before settling for a failure */
 		if (t != TIER_EXACT && k->info.build)
 			ld_warn("no profile for build %u; using the %sprofile %s (build %u)",
@@ -447,7 +456,7 @@ static ld_status choose_symbols(struct ld_kernel *k, const char *symbols)
 		return st;
 	struct verdict v = { .p = ld_profile_set_find(k->profiles, name) };
 	validate(k, &v);
-	if (v.score >= 0 && v.score < SCORE_SYSTEM)
+	if (v.score >= 0 && !v.valid)
 		ld_warn("--symbols profile %s does not validate against memory (%s)", name, v.evidence);
 	publish(k, &v, "from --symbols; ");
 	return LD_OK;
@@ -466,7 +475,7 @@ static ld_status choose_forced(struct ld_kernel *k, const char *name)
 		ld_warn("--profile %s is %s but the dump is %s", name, ld_arch_name(ld_profile_arch(v.p)),
 			ld_arch_name(k->info.arch));
 	validate(k, &v);
-	if (v.score >= 0 && v.score < SCORE_SYSTEM)
+	if (v.score >= 0 && !v.valid)
 		ld_warn("--profile %s does not validate against memory (%s)", name, v.evidence);
 	publish(k, &v, "forced by --profile; ");
 	return LD_OK;
