@@ -39,3 +39,22 @@ fl_walk() {
 	done
 	printf '0x%x\n' $(( tab | (v & 4095) ))
 }
+
+# fl_pte RAW ARCH DTB VA: the last-level entry of a 4 KiB mapping as 0x…
+# (valid or not), or "none" when a table on the way is missing.
+fl_pte() {
+	raw=$1 arch=$2 tab=$(($3)) v=$(($(fl_va48 "$4")))
+	case $arch in
+	x86)     shifts="22 12";       bits="1023 1023";        esz=4 mask=0xFFFFF000 ;;
+	x86-pae) shifts="30 21 12";    bits="3 511 511";        esz=8 mask=0xFFFFFFFFFF000 ;;
+	x64)     shifts="39 30 21 12"; bits="511 511 511 511";  esz=8 mask=0xFFFFFFFFFF000 ;;
+	esac
+	set -- $bits
+	for sh in $shifts; do
+		idx=$(( (v >> sh) & $1 )); shift
+		e=$(fl_rd "$raw" $((tab + idx * esz)) $esz)
+		[ "$sh" -eq 12 ] && { echo "$e"; return; }
+		[ $((e & 1)) -eq 1 ] || { echo none; return; }
+		tab=$((e & mask))
+	done
+}
