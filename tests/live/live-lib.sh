@@ -53,3 +53,56 @@ live_free_port() {
 	p=$((20000 + ($$ * 7 + $(date +%N | sed 's/^0*//;s/^$/0/') / 1000) % 30000))
 	echo "$p"
 }
+
+# live_qemu_start IMG: QEMU halted (-S) before its first instruction, its RAM
+# the file IMG (memory-backend-file, shared: the file is the guest's memory),
+# a gdbstub on 127.0.0.1:$QEMU_PORT. A port taken by someone else is retried
+# on another. Waits (bounded) until the stub answers.
+live_qemu_start() {
+	size=$(wc -c < "$1")
+	mib=$(( (size + 1048575) / 1048576 ))
+	tries=0
+	while :; do
+		tries=$((tries + 1))
+		[ $tries -le 5 ] || { echo "QEMU did not start (see $T/qemu.log)" >&2; cat "$T/qemu.log" >&2; exit 99; }
+		QEMU_PORT=$(awk -v s="$$$tries$(date +%N)" 'BEGIN { srand(s % 1000003); print 20000 + int(rand() * 40000) }')
+		timeout 300 qemu-system-x86_64 -S -nodefaults -display none -no-user-config \
+			-machine pc,memory-backend=ram -m "${mib}M" \
+			-object "memory-backend-file,id=ram,size=${mib}M,mem-path=$1,share=on" \
+			-gdb "tcp:127.0.0.1:$QEMU_PORT" > "$T/qemu.log" 2>&1 &
+		qpid=$!
+		live_pids="$live_pids $qpid"
+		i=0
+		while [ $i -lt 100 ] && kill -0 "$qpid" 2>/dev/null; do
+			if "$LIVE_TOOL" reg "127.0.0.1:$QEMU_PORT" cr0 > /dev/null 2>&1; then
+				QEMU_PID=$qpid
+				return 0
+			fi
+			i=$((i + 1))
+			sleep 0.1
+		done
+		kill "$qpid" 2>/dev/null
+		wait "$qpid" 2>/dev/null
+	done
+}
+
+# live_qemu_stop: end QEMU (and make sure it is gone).
+live_qemu_stop() {
+	kill "$QEMU_PID" 2>/dev/null
+	wait "$QEMU_PID" 2>/dev/null
+	QEMU_PID=
+}
+
+# live_norm JSON: drop what depends on the container rather than on the
+# machine (format, layout, dump type, machine type, processor count, bug
+# check, present pages, where each fact came from), for comparing one
+# machine's analysis across containers.
+live_norm() {
+	awk '
+		skip_close != "" { if ($0 ~ skip_close) skip_close = ""; next }
+		/^ *"(bugcheck|sources)": [{[]$/ {
+			match($0, /^ */); skip_close = "^" substr($0, 1, RLENGTH) "[]}],?$"; next
+		}
+		/^ *"(format|layout|dump_type|machine|processors|present_pages|bugcheck|sources)": / { next }
+		{ print }' "$1"
+}
