@@ -11,9 +11,10 @@
  *  - PAE: a PDPT whose fourth page directory maps itself at index 3
  *    (PDE_BASE 0xC0600000) and the other three directories at 0-2;
  *  - x86: a page directory whose entry 0x300 (0xC0000000) maps itself.
- * A candidate is accepted only when the address space it defines maps a
+ * A candidate is accepted when the address space it defines maps a
  * plausible KUSER_SHARED_DATA, so random data that looks like a table does
- * not win.
+ * not win. When no candidate validates (that page paged out or missing from
+ * the image), the first structurally sound one is used, with a warning.
  */
 #include "kernel-priv.h"
 
@@ -33,6 +34,11 @@ struct dtb_scan {
 	enum ld_arch found_arch;
 	uint64_t found_dtb;
 	int self_map_index;
+	/* The first candidate that did not validate, kept as a fallback. */
+	bool has_weak;
+	enum ld_arch weak_arch;
+	uint64_t weak_dtb;
+	int weak_index;
 };
 
 bool ld_kernel_dtb_validates(struct ld_source *src, enum ld_arch arch, uint64_t dtb)
@@ -55,8 +61,15 @@ static bool try_candidate(struct dtb_scan *s, enum ld_arch arch, uint64_t dtb, i
 	if (s->validations >= DTB_MAX_VALIDATIONS)
 		return false;
 	s->validations++;
-	if (!ld_kernel_dtb_validates(ld_kernel_source(s->k), arch, dtb))
+	if (!ld_kernel_dtb_validates(ld_kernel_source(s->k), arch, dtb)) {
+		if (!s->has_weak) {
+			s->has_weak = true;
+			s->weak_arch = arch;
+			s->weak_dtb = dtb;
+			s->weak_index = self_index;
+		}
 		return false;
+	}
 	s->found_arch = arch;
 	s->found_dtb = dtb;
 	s->self_map_index = self_index;
@@ -196,6 +209,14 @@ ld_status ld_kernel_find_dtb(struct ld_kernel *k, enum ld_arch arch_hint)
 			       "any paging mode", k->opts.dtb);
 	}
 	ld_status st = scan(&s);
+	if (st == LD_ERR_NOT_FOUND && s.has_weak) {
+		ld_warn("using the %s page tables at 0x%" PRIx64 " although KUSER_SHARED_DATA "
+			"could not be read through them", ld_arch_name(s.weak_arch), s.weak_dtb);
+		s.found_arch = s.weak_arch;
+		s.found_dtb = s.weak_dtb;
+		s.self_map_index = s.weak_index;
+		st = LD_OK;
+	}
 	if (st != LD_OK)
 		return st;
 found:

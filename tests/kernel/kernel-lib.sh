@@ -43,3 +43,15 @@ kfacts_match() {
 	kexpect "$j" ps_loaded_module_list "$(kfact "$f" ps_loaded_module_list)"
 	kexpect "$j" build "$(kfact "$f" build)"
 }
+
+# kpoke FILE OFFSET VALUE: write VALUE as a little-endian u64 at OFFSET.
+kpoke() {
+	v=$(printf '%016x' $(($3)))
+	b=
+	i=14
+	while [ $i -ge 0 ]; do
+		b="$b\\$(printf '%03o' 0x$(echo "$v" | cut -c$((i + 1))-$((i + 2))))"
+		i=$((i - 2))
+	done
+	printf "$b" | dd of="$1" bs=1 seek=$(($2)) conv=notrunc 2>/dev/null
+}
