@@ -178,6 +178,21 @@ static void inherit_name(struct ld_lpc_model *m, struct ld_lpc_port *p)
 	p->name_known = true;
 }
 
+/* A communication or unconnected port has no ServerProcess: its owner is the
+ * process holding its handle, else its creator's process. */
+static void owner_fallback(const struct ld_lpc_model *m, struct ld_lpc_port *p)
+{
+	if (!p->readable || p->owner_known || p->kind == LD_PORT_CONNECTION)
+		return;
+	uint64_t pid = p->nhandles ? p->handle_pid : p->creator_pid;
+	const struct ld_process *pr = pid ? ld_system_process_by_pid(m->sys, pid) : NULL;
+	if (!pr)
+		return;
+	p->owner_process = pr->addr;
+	p->owner_pid = pr->pid;
+	p->owner_known = true;
+}
+
 static ld_status walk_port(struct lpc_nt5 *d, size_t i)
 {
 	struct ld_lpc_port *p = &d->m->ports[i];
@@ -215,7 +230,9 @@ ld_status lpc_nt5_ports_walk(struct lpc_nt5 *d, size_t from)
 		if (st != LD_OK)
 			return st;
 	}
-	for (size_t i = 0; i < d->m->nports; i++)
+	for (size_t i = 0; i < d->m->nports; i++) {
 		inherit_name(d->m, &d->m->ports[i]);
+		owner_fallback(d->m, &d->m->ports[i]);
+	}
 	return LD_OK;
 }

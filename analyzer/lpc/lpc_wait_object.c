@@ -72,9 +72,9 @@ ld_status ld_wait_object_read(struct ld_kernel *k, const struct ld_system *sys, 
 	if (ld_fref_init(p, "_DISPATCHER_HEADER", "SignalState", &fsignal) == LD_OK &&
 	    ld_read_field(k, obj, &fsignal, &signal) == LD_OK)
 		out->signal_state = (int32_t)signal;
-	struct ld_object ob;
-	if (ld_object_get(k, obj, &ob) == LD_OK)
-		snprintf(out->name, sizeof(out->name), "%s", ob.name);
+	char path[LD_LPC_NAME_MAX];
+	if (ld_object_path(k, obj, path, sizeof(path)) == LD_OK)
+		snprintf(out->name, sizeof(out->name), "%s", path);
 	switch (out->kind) {
 	case LD_WOBJ_MUTANT:
 		read_mutant(k, sys, out);

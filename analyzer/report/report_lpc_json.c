@@ -54,7 +54,7 @@ json_t *ld_json_lpc_port(const struct ld_lpc_model *m, size_t i)
 					    ld_json_u64(p->creator_tid)));
 	ld_json_set(o, "connection_port", ld_json_addr_or_null(p->connection_port));
 	ld_json_set(o, "connected_port", ld_json_addr_or_null(p->connected_port));
-	ld_json_set(o, "server_process", ld_json_addr_or_null(p->owner_process));
+	ld_json_set(o, "owner_process", ld_json_addr_or_null(p->owner_process));
 	ld_json_set(o, "client_thread", ld_json_addr_or_null(p->client_thread));
 	ld_json_set(o, "port_context", ld_json_addr_or_null(p->port_context));
 	ld_json_set(o, "max_message_length", json_integer(p->max_message_length));
@@ -178,7 +178,7 @@ static json_t *end_json(const struct ld_lpc_model *m, const struct ld_lpc_chain 
 	ld_json_set(o, "kind", json_string(ld_end_kind_name(e->kind)));
 	ld_json_set(o, "thread", pid_tid(m, e->thread));
 	if (e->kind == LD_END_CYCLE && c->feeds_cycle != LD_LPC_NONE)
-		ld_json_set(o, "cycle_chain", json_integer((json_int_t)c->feeds_cycle));
+		ld_json_set(o, "cycle_chain", json_integer((json_int_t)c->feeds_cycle + 1));
 	if (e->kind != LD_END_WAIT)
 		return o;
 	json_t *ob = json_object();
@@ -198,7 +198,7 @@ json_t *ld_json_lpc_chain(const struct ld_lpc_model *m, size_t i)
 {
 	const struct ld_lpc_chain *c = &m->chains[i];
 	json_t *o = json_object(), *th = json_array();
-	ld_json_set(o, "id", json_integer((json_int_t)i));
+	ld_json_set(o, "id", json_integer((json_int_t)i + 1));   /* the text report's #N */
 	for (size_t j = 0; j < c->nthreads; j++) {
 		json_t *t = pid_tid(m, c->threads[j]);
 		size_t w = c->waits[j];
@@ -207,7 +207,7 @@ json_t *ld_json_lpc_chain(const struct ld_lpc_model *m, size_t i)
 	}
 	ld_json_set(o, "threads", th);
 	ld_json_set(o, "cycle", json_boolean(c->cycle));
-	ld_json_set(o, "behind_cycle", c->feeds_cycle != LD_LPC_NONE ? json_integer((json_int_t)c->feeds_cycle) : json_null());
+	ld_json_set(o, "behind_cycle", c->feeds_cycle != LD_LPC_NONE ? json_integer((json_int_t)c->feeds_cycle + 1) : json_null());
 	ld_json_set(o, "wait_seconds", seconds(c->wait_seconds));
 	ld_json_set(o, "end", end_json(m, c));
 	return o;

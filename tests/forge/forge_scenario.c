@@ -37,6 +37,7 @@
 #include "forge-priv.h"
 #include "forge_objects.h"
 #include "forge_stack.h"
+#include "forge_lpc.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -79,6 +80,14 @@ static const struct fg_directive directives[] = {
 	{ "module", fg_dir_module, false },
 	{ "damage", fg_dir_damage, false },
 	{ "kstack", fg_dir_kstack, false },   /* forge_stack.c: kernel stacks for `k` */
+	{ "port", fg_dir_port, false },       /* forge_lpc.c: NT 5.x LPC (forge_lpc.h) */
+	{ "message", fg_dir_message, false },
+	{ "lpcwait", fg_dir_lpcwait, false },
+	{ "lpcconnect", fg_dir_lpcconnect, false },
+	{ "lpcreceive", fg_dir_lpcreceive, false },
+	{ "lpcserve", fg_dir_lpcserve, false },
+	{ "lpcexit", fg_dir_lpcexit, false },
+	{ "dispatcher", fg_dir_dispatcher, false },
 };
 
 const char *fg_cli_profile;

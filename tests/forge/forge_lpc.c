@@ -1,0 +1,453 @@
+/* forge_lpc.c — NT 5.x LPC ports, messages and thread LPC state for the
+ * forge (directives in forge_lpc.h). Links are made the way the kernel makes
+ * them (SEMANTICS §1.4, §2): requests queue on the connection port, the
+ * waiting client is chained on the server communication port. */
+#include "forge-priv.h"
+#include "forge_lpc.h"
+#include "forge_objects.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PORT_T "_LPCP_PORT_OBJECT"
+#define MSG_T "_LPCP_MESSAGE"
+#define PM_T "_PORT_MESSAGE"
+
+enum { K_CONNECTION = 1, K_UNCONNECTED = 2, K_SERVER_COMM = 3, K_CLIENT_COMM = 4 };
+#define F_WAITABLE 0x20000000u
+#define F_NAME_DELETED 0x40000000u
+
+struct fg_lport {
+	char *label;
+	uint64_t va;
+	unsigned kind;
+	uint64_t server_pid;
+};
+
+struct fg_lmsg {
+	char *label;
+	uint64_t va;
+	uint32_t id;
+	bool absent;
+};
+
+struct fg_lpc {
+	struct fg_lport *ports;
+	size_t nports, capports;
+	struct fg_lmsg *msgs;
+	size_t nmsgs, capmsgs;
+};
+
+static struct fg_lpc *state(struct fg_machine *m)
+{
+	if (!m->lpc) {
+		m->lpc = fg_xrealloc(NULL, 1, sizeof(struct fg_lpc));
+		memset(m->lpc, 0, sizeof(struct fg_lpc));
+	}
+	return m->lpc;
+}
+
+static struct fg_lport *port_find(struct fg_machine *m, const char *label)
+{
+	struct fg_lpc *s = state(m);
+	for (size_t i = 0; label && i < s->nports; i++)
+		if (!strcmp(s->ports[i].label, label))
+			return &s->ports[i];
+	return NULL;
+}
+
+static struct fg_lport *port_arg(struct fg_machine *m, int argc, char **argv, const char *key,
+				 const char *where)
+{
+	const char *l = fg_arg(argc, argv, key);
+	struct fg_lport *p = port_find(m, l);
+	if (!p)
+		fg_die(where, "%s=%s: no such port label", key, l ? l : "(missing)");
+	return p;
+}
+
+uint64_t fg_lpc_port(struct fg_machine *m, const char *label)
+{
+	struct fg_lport *p = m->lpc ? port_find(m, label) : NULL;
+	return p ? p->va : 0;
+}
+
+static uint64_t read_ptr(struct fg_machine *m, uint64_t va)
+{
+	uint64_t v = 0;
+	fg_read(m, va, &v, m->arch == LD_ARCH_X64 ? 8 : 4);   /* little-endian into a zeroed u64 */
+	return v;
+}
+
+static uint64_t thread_arg(struct fg_machine *m, int argc, char **argv, const char *key, const char *where)
+{
+	const char *s = fg_arg(argc, argv, key);
+	uint64_t et = s ? fg_thread_by_tid(m, fg_parse_u64_or_die(where, key, s)) : 0;
+	if (!et)
+		fg_die(where, "%s=%s: no such thread", key, s ? s : "(missing)");
+	return et;
+}
+
+/* ---- ports ---- */
+
+/* The receive queue: a non-paged 'Port' block holding the semaphore, whose
+ * BackPointer names the port. */
+static void port_queue(struct fg_machine *m, uint64_t port)
+{
+	uint64_t npq = fg_kalloc(m, fg_sizeof(m, "_LPCP_NONPAGED_PORT_QUEUE"), "Port", false);
+	fg_set(m, npq, "_LPCP_NONPAGED_PORT_QUEUE", "Semaphore.Header.Type", 5);   /* SemaphoreObject */
+	fg_set_opt(m, npq, "_LPCP_NONPAGED_PORT_QUEUE", "Semaphore.Header.Size",
+		   fg_sizeof(m, "_KSEMAPHORE") / 4);
+	fg_list_init(m, npq + fg_offset(m, "_LPCP_NONPAGED_PORT_QUEUE", "Semaphore.Header.WaitListHead"));
+	fg_set(m, npq, "_LPCP_NONPAGED_PORT_QUEUE", "Semaphore.Limit", 0x7fffffff);
+	fg_set(m, npq, "_LPCP_NONPAGED_PORT_QUEUE", "BackPointer", port);
+	fg_set_opt(m, port, PORT_T, "MsgQueue.NonPagedPortQueue", npq);
+	fg_set(m, port, PORT_T, "MsgQueue.Semaphore", npq);
+	fg_list_init(m, port + fg_offset(m, PORT_T, "MsgQueue.ReceiveHead"));
+}
+
+static uint64_t port_new(struct fg_machine *m, unsigned kind, uint32_t extra_flags, const char *name,
+			 uint64_t dir, uint64_t creator_pid, uint64_t creator_tid)
+{
+	const char *type = (extra_flags & F_WAITABLE) ? "WaitablePort" : "Port";
+	uint64_t p = fg_object_create(m, type, fg_sizeof(m, PORT_T), "Port", name, dir);
+	fg_set(m, p, PORT_T, "Flags", kind | extra_flags);
+	fg_set(m, p, PORT_T, "Creator.UniqueProcess", creator_pid);
+	fg_set(m, p, PORT_T, "Creator.UniqueThread", creator_tid);
+	fg_set(m, p, PORT_T, "MaxMessageLength", 0x148);
+	fg_set(m, p, PORT_T, "MaxConnectionInfoLength", 0x104);
+	fg_list_init(m, p + fg_offset(m, PORT_T, "LpcReplyChainHead"));
+	fg_list_init(m, p + fg_offset(m, PORT_T, "LpcDataInfoChainHead"));
+	port_queue(m, p);
+	return p;
+}
+
+static struct fg_lport *port_add(struct fg_machine *m, const char *label, uint64_t va, unsigned kind,
+				 uint64_t server_pid, const char *where)
+{
+	struct fg_lpc *s = state(m);
+	if (port_find(m, label))
+		fg_die(where, "port id=%s already exists", label);
+	FG_GROW(s->ports, s->nports, s->capports);
+	struct fg_lport *p = &s->ports[s->nports++];
+	p->label = fg_xstrdup(label);
+	p->va = va;
+	p->kind = kind;
+	p->server_pid = server_pid;
+	return p;
+}
+
+static void split_name(const char *path, char *dir, size_t max, const char **leaf)
+{
+	const char *slash = strrchr(path, '\\');
+	size_t n = (size_t)(slash - path);
+	if (n == 0)
+		n = 1;   /* "\Foo" lives in the root */
+	if (n >= max)
+		n = max - 1;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	*leaf = slash + 1;
+}
+
+static void connection_port(struct fg_machine *m, const char *label, int argc, char **argv, const char *where)
+{
+	uint64_t pid = fg_arg_u64(argc, argv, "pid", 0);
+	uint64_t ep = fg_process_by_pid(m, pid);
+	if (!ep)
+		fg_die(where, "port: no process pid=%llu", (unsigned long long)pid);
+	const char *name = fg_arg(argc, argv, "name");
+	bool unnamed = fg_arg(argc, argv, "unnamed") != NULL || !name;
+	char dir[512];
+	const char *leaf = NULL;
+	if (!unnamed) {
+		if (name[0] != '\\')
+			fg_die(where, "port name= must be a full path");
+		split_name(name, dir, sizeof(dir), &leaf);
+	}
+	uint32_t flags = 0;
+	if (fg_arg(argc, argv, "waitable"))
+		flags |= F_WAITABLE;
+	if (fg_arg(argc, argv, "name_deleted"))
+		flags |= F_NAME_DELETED;
+	uint64_t p = port_new(m, K_CONNECTION, flags, unnamed ? NULL : leaf, unnamed ? 0 : fg_directory(m, dir), pid,
+			      fg_arg_u64(argc, argv, "tid", 0));
+	fg_set(m, p, PORT_T, "ConnectionPort", p);
+	if (!fg_arg(argc, argv, "noserver"))
+		fg_set(m, p, PORT_T, "ServerProcess", ep);
+	if (!fg_arg(argc, argv, "nohandle"))
+		fg_handle_add(m, pid, p, 0x1f0001);
+	port_add(m, label, p, K_CONNECTION, pid, where);
+}
+
+static void client_port(struct fg_machine *m, const char *label, int argc, char **argv, const char *where)
+{
+	struct fg_lport *conn = port_arg(m, argc, argv, "connect", where);
+	uint64_t conn_va = conn->va, server_pid = conn->server_pid;
+	uint64_t pid = fg_arg_u64(argc, argv, "pid", 0), tid = fg_arg_u64(argc, argv, "tid", 0);
+	if (!fg_process_by_pid(m, pid))
+		fg_die(where, "port: no process pid=%llu", (unsigned long long)pid);
+	uint64_t ccp = port_new(m, K_CLIENT_COMM, 0, NULL, 0, pid, tid);
+	uint64_t ssp = port_new(m, K_SERVER_COMM, 0, NULL, 0, server_pid, fg_arg_u64(argc, argv, "accept_tid", 0));
+	fg_set(m, ccp, PORT_T, "ConnectionPort", conn_va);
+	fg_set(m, ssp, PORT_T, "ConnectionPort", conn_va);
+	fg_set(m, ssp, PORT_T, "ConnectedPort", ccp);
+	fg_set(m, ssp, PORT_T, "PortContext", 0x1000 + state(m)->nports);
+	if (!fg_arg(argc, argv, "disconnected"))
+		fg_set(m, ccp, PORT_T, "ConnectedPort", ssp);
+	fg_handle_add(m, pid, ccp, 0x1f0001);
+	fg_handle_add(m, server_pid, ssp, 0x1f0001);
+	port_add(m, label, ccp, K_CLIENT_COMM, server_pid, where);
+	char sl[256];
+	const char *server = fg_arg(argc, argv, "server");
+	if (!server) {
+		snprintf(sl, sizeof(sl), "%s.server", label);
+		server = sl;
+	}
+	port_add(m, server, ssp, K_SERVER_COMM, server_pid, where);
+}
+
+int fg_dir_port(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	const char *label = fg_arg(argc, argv, "id"), *kind = fg_arg(argc, argv, "kind");
+	if (!label || !kind)
+		fg_die(where, "port needs id= and kind=");
+	if (!strcmp(kind, "connection")) {
+		connection_port(m, label, argc, argv, where);
+	} else if (!strcmp(kind, "client")) {
+		client_port(m, label, argc, argv, where);
+	} else if (!strcmp(kind, "unconnected")) {
+		uint64_t pid = fg_arg_u64(argc, argv, "pid", 0);
+		uint64_t p = port_new(m, K_UNCONNECTED, 0, NULL, 0, pid, fg_arg_u64(argc, argv, "tid", 0));
+		fg_set(m, p, PORT_T, "ConnectionPort", p);
+		fg_set(m, p, PORT_T, "ConnectedPort", p);
+		fg_handle_add(m, pid, p, 0x1f0001);
+		port_add(m, label, p, K_UNCONNECTED, pid, where);
+	} else {
+		fg_die(where, "port kind=%s (connection, client, unconnected)", kind);
+	}
+	return 0;
+}
+
+/* ---- messages ---- */
+
+static unsigned msg_type(const char *s, const char *where)
+{
+	static const char *const names[] = {
+		"new", "request", "reply", "datagram", "lost_reply", "port_closed", "client_died",
+		"exception", "debug_event", "error_event", "connection_request",
+	};
+	for (unsigned i = 0; i < LD_ARRAY_SIZE(names); i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	uint64_t v;
+	if (fg_parse_u64(s, &v) && v <= 0xffff)
+		return (unsigned)v;
+	fg_die(where, "message type=%s unknown", s);
+}
+
+static size_t hex_bytes(const char *hex, uint8_t *out, size_t max, const char *where)
+{
+	size_t n = 0;
+	for (const char *p = hex; p && *p; p += 2) {
+		unsigned v;
+		if (!p[1] || sscanf(p, "%2x", &v) != 1 || n == max)
+			fg_die(where, "data=%s: pairs of hex digits, at most %zu bytes", hex, max);
+		out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
+static void message_header(struct fg_machine *m, uint64_t msg, int argc, char **argv, size_t dlen,
+			   const char *where)
+{
+	uint64_t req = msg + fg_offset(m, MSG_T, "Request");
+	fg_list_init(m, msg + fg_offset(m, MSG_T, "Entry"));
+	fg_set(m, req, PM_T, "u1.s1.DataLength", dlen);
+	fg_set(m, req, PM_T, "u1.s1.TotalLength", dlen + fg_sizeof(m, PM_T));
+	fg_set(m, req, PM_T, "u2.s2.Type", msg_type(fg_arg(argc, argv, "type") ? fg_arg(argc, argv, "type") : "request", where));
+	fg_set(m, req, PM_T, "ClientId.UniqueThread", fg_arg_u64(argc, argv, "from", 0));
+	fg_set(m, req, PM_T, "MessageId", fg_arg_u64(argc, argv, "msgid", 0));
+	fg_set(m, req, PM_T, "CallbackId", fg_arg_u64(argc, argv, "callback", 0));
+	if (fg_arg(argc, argv, "datainfo"))
+		fg_set(m, req, PM_T, "u2.s2.DataInfoOffset", fg_sizeof(m, PM_T));
+	const char *sender = fg_arg(argc, argv, "sender");
+	if (sender)
+		fg_set(m, msg, MSG_T, "SenderPort", port_arg(m, argc, argv, "sender", where)->va);
+}
+
+/* The sender's pid, read back from its ETHREAD (the forge knows it). */
+static void message_sender_pid(struct fg_machine *m, uint64_t msg, uint64_t et)
+{
+	uint64_t pid = read_ptr(m, et + fg_offset(m, "_ETHREAD", "Cid.UniqueProcess"));
+	fg_set(m, msg + fg_offset(m, MSG_T, "Request"), PM_T, "ClientId.UniqueProcess", pid);
+}
+
+static void semaphore_bump(struct fg_machine *m, uint64_t port)
+{
+	uint64_t npq = read_ptr(m, port + fg_offset(m, PORT_T, "MsgQueue.Semaphore"));
+	uint32_t count = 0;
+	uint64_t sig = npq + fg_offset(m, "_KSEMAPHORE", "Header.SignalState");
+	fg_read(m, sig, &count, 4);
+	fg_set(m, npq, "_KSEMAPHORE", "Header.SignalState", count + 1);
+}
+
+int fg_dir_message(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	const char *label = fg_arg(argc, argv, "id");
+	if (!label || !fg_arg(argc, argv, "msgid") || !fg_arg(argc, argv, "from"))
+		fg_die(where, "message needs id=, msgid= and from=");
+	uint8_t data[512];
+	size_t dlen = hex_bytes(fg_arg(argc, argv, "data"), data, sizeof(data), where);
+	bool absent = fg_arg(argc, argv, "absent") != NULL;
+	size_t size = fg_sizeof(m, MSG_T) + dlen;
+	/* An absent message gets a page of its own, so leaving the page out
+	 * takes nothing else with it. */
+	uint64_t msg = fg_kalloc(m, absent ? LD_PAGE_SIZE - fg_sizeof(m, "_POOL_HEADER") : size, "LpcM", true);
+	message_header(m, msg, argc, argv, dlen, where);
+	message_sender_pid(m, msg, thread_arg(m, argc, argv, "from", where));
+	if (dlen)
+		fg_write(m, msg + fg_sizeof(m, MSG_T), data, dlen);
+	if (fg_arg(argc, argv, "queue")) {
+		uint64_t port = port_arg(m, argc, argv, "queue", where)->va;
+		fg_list_append(m, port + fg_offset(m, PORT_T, "MsgQueue.ReceiveHead"), msg + fg_offset(m, MSG_T, "Entry"));
+		semaphore_bump(m, port);
+	} else if (fg_arg(argc, argv, "datainfo")) {
+		uint64_t port = port_arg(m, argc, argv, "datainfo", where)->va;
+		fg_list_append(m, port + fg_offset(m, PORT_T, "LpcDataInfoChainHead"), msg + fg_offset(m, MSG_T, "Entry"));
+	}
+	struct fg_lpc *s = state(m);
+	FG_GROW(s->msgs, s->nmsgs, s->capmsgs);
+	struct fg_lmsg *ml = &s->msgs[s->nmsgs++];
+	ml->label = fg_xstrdup(label);
+	ml->va = msg;
+	ml->id = (uint32_t)fg_arg_u64(argc, argv, "msgid", 0);
+	ml->absent = absent;
+	return 0;
+}
+
+/* ---- thread LPC state ---- */
+
+/* Where a request sent on p chains its sender (SEMANTICS §1.4). */
+static uint64_t rundown_port(struct fg_machine *m, const struct fg_lport *p)
+{
+	if (p->kind == K_CONNECTION)
+		return p->va;
+	return read_ptr(m, p->va + fg_offset(m, PORT_T, "ConnectedPort"));
+}
+
+int fg_dir_lpcwait(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	uint64_t et = thread_arg(m, argc, argv, "tid", where);
+	struct fg_lport *p = port_arg(m, argc, argv, "port", where);
+	uint64_t id = fg_arg_u64(argc, argv, "msgid", 0);
+	if (!id)
+		fg_die(where, "lpcwait needs msgid=");
+	fg_set(m, et, "_ETHREAD", "LpcReplyMessageId", id);
+	fg_set(m, et, "_ETHREAD", "LpcWaitingOnPort", p->va | 1 | (fg_arg(argc, argv, "noimpersonate") ? 2 : 0));
+	fg_set_opt(m, et, "_ETHREAD", "LpcReplySemaphore.Header.Type", 5);
+	fg_set_opt(m, et, "_ETHREAD", "LpcReplySemaphore.Limit", 1);
+	uint64_t rd = rundown_port(m, p);
+	if (rd)
+		fg_list_append(m, rd + fg_offset(m, PORT_T, "LpcReplyChainHead"), et + fg_offset(m, "_ETHREAD", "LpcReplyChain"));
+	return 0;
+}
+
+int fg_dir_lpcconnect(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	uint64_t et = thread_arg(m, argc, argv, "tid", where);
+	struct fg_lport *p = port_arg(m, argc, argv, "port", where);
+	const char *ml = fg_arg(argc, argv, "message");
+	struct fg_lpc *s = state(m);
+	struct fg_lmsg *msg = NULL;
+	for (size_t i = 0; ml && i < s->nmsgs; i++)
+		if (!strcmp(s->msgs[i].label, ml))
+			msg = &s->msgs[i];
+	if (!msg)
+		fg_die(where, "lpcconnect: message=%s: no such message label", ml ? ml : "(missing)");
+	fg_set(m, et, "_ETHREAD", "LpcReplyMessage", msg->va);
+	fg_set(m, et, "_ETHREAD", "LpcReplyMessageId", msg->id);
+	fg_list_append(m, p->va + fg_offset(m, PORT_T, "LpcReplyChainHead"), et + fg_offset(m, "_ETHREAD", "LpcReplyChain"));
+	return 0;
+}
+
+int fg_dir_lpcreceive(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	uint64_t et = thread_arg(m, argc, argv, "tid", where);
+	struct fg_lport *p = port_arg(m, argc, argv, "port", where);
+	uint64_t sem = read_ptr(m, p->va + fg_offset(m, PORT_T, "MsgQueue.Semaphore"));
+	if (!ld_profile_type(m->profile, "_KWAIT_BLOCK"))
+		return 0;   /* 2000's profile has no wait block layout: the wait stays anonymous */
+	uint64_t wb = read_ptr(m, et + fg_offset(m, "_ETHREAD", "Tcb.WaitBlockList"));
+	if (!wb)
+		fg_die(where, "lpcreceive: thread has no wait block (declare it with reason=WrLpcReceive)");
+	fg_set(m, wb, "_KWAIT_BLOCK", "Object", sem);
+	return 0;
+}
+
+int fg_dir_lpcserve(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	uint64_t et = thread_arg(m, argc, argv, "tid", where);
+	fg_set(m, et, "_ETHREAD", "LpcReceivedMessageId", fg_arg_u64(argc, argv, "msgid", 0));
+	fg_set(m, et, "_ETHREAD", "LpcReceivedMsgIdValid", 1);
+	return 0;
+}
+
+int fg_dir_lpcexit(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	fg_set(m, thread_arg(m, argc, argv, "tid", where), "_ETHREAD", "LpcExitThreadCalled", 1);
+	return 0;
+}
+
+/* ---- dispatcher objects to wait on ---- */
+
+int fg_dir_dispatcher(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	static const struct { const char *name, *otype; unsigned dtype; size_t size; } kinds[] = {
+		{ "event", "Event", 0, 0 }, { "mutant", "Mutant", 2, 0 }, { "semaphore", "Semaphore", 5, 0 },
+	};
+	const char *type = fg_arg(argc, argv, "type"), *name = fg_arg(argc, argv, "name");
+	if (!type || !name || name[0] != '\\')
+		fg_die(where, "dispatcher needs type= and name=\\PATH");
+	size_t k = LD_ARRAY_SIZE(kinds);
+	for (size_t i = 0; i < LD_ARRAY_SIZE(kinds); i++)
+		if (!strcmp(type, kinds[i].name))
+			k = i;
+	if (k == LD_ARRAY_SIZE(kinds))
+		fg_die(where, "dispatcher type=%s (event, mutant, semaphore)", type);
+	char dir[512];
+	const char *leaf;
+	split_name(name, dir, sizeof(dir), &leaf);
+	size_t hdr = fg_sizeof(m, "_DISPATCHER_HEADER"), le = fg_sizeof(m, "_LIST_ENTRY");
+	uint64_t o = fg_object_create(m, kinds[k].otype, hdr + le + 2 * (le / 2) + 8, NULL, leaf, fg_directory(m, dir));
+	fg_set(m, o, "_DISPATCHER_HEADER", "Type", kinds[k].dtype);
+	fg_set(m, o, "_DISPATCHER_HEADER", "SignalState", fg_arg_u64(argc, argv, "signal", 0));
+	fg_list_init(m, o + fg_offset(m, "_DISPATCHER_HEADER", "WaitListHead"));
+	if (fg_arg(argc, argv, "owner")) {
+		if (kinds[k].dtype != 2)
+			fg_die(where, "dispatcher: only a mutant has an owner");
+		/* KMUTANT: Header, MutantListEntry, OwnerThread. */
+		fg_write_ptr(m, o + hdr + le, thread_arg(m, argc, argv, "owner", where));
+	}
+	return 0;
+}
+
+/* ---- finishing ---- */
+
+void fg_lpc_finish(struct fg_machine *m)
+{
+	struct fg_lpc *s = m->lpc;
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nmsgs; i++)
+		if (s->msgs[i].absent)
+			fg_make_pagefile(m, s->msgs[i].va, 0, 0x1000 + i);
+	for (size_t i = 0; i < s->nports; i++)
+		free(s->ports[i].label);
+	for (size_t i = 0; i < s->nmsgs; i++)
+		free(s->msgs[i].label);
+	free(s->ports);
+	free(s->msgs);
+	free(s);
+	m->lpc = NULL;
+}
