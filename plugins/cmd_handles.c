@@ -10,6 +10,7 @@
 
 struct handles_run {
 	struct ld_cmd_ctx *ctx;
+	const struct ld_system *s;
 	const struct ld_process *p;
 	const char *type;
 	bool json;
@@ -17,10 +18,22 @@ struct handles_run {
 	size_t shown;
 };
 
-/* The full namespace path when the object has one, else its bare name. */
-static void object_label(struct ld_kernel *k, const struct ld_handle *h, char *out, size_t max)
+/* The full namespace path when the object has one, else its bare name;
+ * processes and threads (unnamed) by their ids, as WinDbg's !handle does. */
+static void object_label(struct ld_kernel *k, const struct ld_system *s, const struct ld_handle *h, char *out,
+			 size_t max)
 {
 	out[0] = '\0';
+	const struct ld_process *p = ld_system_process_by_addr(s, h->object);
+	const struct ld_thread *t = p ? NULL : ld_system_thread_by_addr(s, h->object);
+	if (p) {
+		snprintf(out, max, "%s(%" PRIu64 ")", p->name, p->pid);
+		return;
+	}
+	if (t) {
+		snprintf(out, max, "%s(%" PRIu64 ") tid %" PRIu64, s->processes[t->process_index].name, t->pid, t->tid);
+		return;
+	}
 	if (!h->obj.name[0])
 		return;
 	if (h->obj.directory && ld_object_path(k, h->object, out, max) == LD_OK)
@@ -47,7 +60,7 @@ static bool handle_cb(const struct ld_handle *h, void *arg)
 	if (r->type && strcasecmp(r->type, h->obj.type_name) != 0)
 		return true;
 	char label[512], addr[32];
-	object_label(r->ctx->k, h, label, sizeof(label));
+	object_label(r->ctx->k, r->s, h, label, sizeof(label));
 	r->shown++;
 	if (r->json) {
 		(void)ld_session_remember(r->ctx, "object", h->object);
@@ -61,7 +74,7 @@ static bool handle_cb(const struct ld_handle *h, void *arg)
 		fprintf(r->ctx->out, "     ");
 	fprintf(r->ctx->out, "%6" PRIu64 " %8" PRIx64 " %-18s %08" PRIx32 " %-16s %s\n", h->pid, h->handle,
 		ld_text_addr(addr, sizeof(addr), h->object), h->access, h->obj.type_name[0] ? h->obj.type_name : "?",
-		label);
+		label[0] ? label : "-");
 	return true;
 }
 
@@ -95,6 +108,7 @@ int ld_cmd_handles(struct ld_cmd_ctx *ctx, int argc, char **argv)
 		return rc;
 	const struct ld_system *s;
 	ld_status st = ld_system_get(ctx->k, &s);
+	r.s = s;
 	if (st != LD_OK)
 		return ld_cmd_error("handles", st, "%s", ld_errmsg());
 	const struct ld_process *only = NULL;
