@@ -125,13 +125,33 @@ ld_status ld_profile_set_add_dir(struct ld_profile_set *set, const char *dir)
 	return LD_OK;
 }
 
-static void add_dir_quiet(struct ld_profile_set *set, const char *dir)
+/* Directories already read by ld_profile_set_load: the build tree's
+ * structs/ is usually also in $LPCDUMP_STRUCTS, and reading it twice would
+ * only parse 49 files to throw them away. */
+struct seen_dirs {
+	char *v[16];
+	size_t n;
+};
+
+static void add_dir_quiet(struct ld_profile_set *set, struct seen_dirs *seen, const char *dir)
 {
-	DIR *d = opendir(dir);
-	if (!d)
+	char *real = realpath(dir, NULL);
+	if (!real)
 		return;   /* a missing directory on the search path is normal */
-	closedir(d);
-	ld_profile_set_add_dir(set, dir);
+	for (size_t i = 0; i < seen->n; i++)
+		if (strcmp(seen->v[i], real) == 0) {
+			free(real);
+			return;
+		}
+	DIR *d = opendir(real);
+	if (d) {
+		closedir(d);
+		ld_profile_set_add_dir(set, dir);
+	}
+	if (seen->n < LD_ARRAY_SIZE(seen->v))
+		seen->v[seen->n++] = real;
+	else
+		free(real);
 }
 
 ld_status ld_profile_set_load(struct ld_profile_set **out)
@@ -139,6 +159,7 @@ ld_status ld_profile_set_load(struct ld_profile_set **out)
 	struct ld_profile_set *set = ld_xcalloc(1, sizeof *set);
 	if (!set)
 		return LD_ERR_NOMEM;
+	struct seen_dirs seen = { .n = 0 };
 	const char *env = getenv("LPCDUMP_STRUCTS");
 	if (env && *env) {
 		char *copy = ld_xstrdup(env), *save = NULL;
@@ -147,15 +168,17 @@ ld_status ld_profile_set_load(struct ld_profile_set **out)
 			return LD_ERR_NOMEM;
 		}
 		for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save))
-			add_dir_quiet(set, dir);
+			add_dir_quiet(set, &seen, dir);
 		free(copy);
 	}
 #ifdef LPCDUMP_SRC_STRUCTS
-	add_dir_quiet(set, LPCDUMP_SRC_STRUCTS);
+	add_dir_quiet(set, &seen, LPCDUMP_SRC_STRUCTS);
 #endif
 #ifdef LPCDUMP_PKGDATADIR
-	add_dir_quiet(set, LPCDUMP_PKGDATADIR "/structs");
+	add_dir_quiet(set, &seen, LPCDUMP_PKGDATADIR "/structs");
 #endif
+	for (size_t i = 0; i < seen.n; i++)
+		free(seen.v[i]);
 	*out = set;
 	return LD_OK;
 }
