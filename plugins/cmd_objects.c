@@ -20,6 +20,24 @@ static int by_path(const void *a, const void *b)
 	return c ? c : strcmp(x->path, y->path);
 }
 
+/* A looping hash chain can report an entry twice before the loop is seen. */
+static void dedupe(struct ld_vec *v)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < v->len; i++) {
+		struct ld_dirent *e = ld_vec_at(v, i);
+		if (out > 0) {
+			struct ld_dirent *prev = ld_vec_at(v, out - 1);
+			if (prev->object == e->object && strcmp(prev->path, e->path) == 0)
+				continue;
+		}
+		if (out != i)
+			memcpy(ld_vec_at(v, out), e, v->elem);
+		out++;
+	}
+	v->len = out;
+}
+
 static json_t *entry_json(const struct ld_dirent *e)
 {
 	json_t *o = json_object();
@@ -87,6 +105,7 @@ int ld_cmd_objects(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (v.len)
 		qsort(v.data, v.len, v.elem, by_path);
+	dedupe(&v);
 	int rc = print(ctx, json, path ? path : "\\", &v);
 	ld_vec_free(&v);
 	return rc;

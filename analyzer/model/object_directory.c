@@ -28,8 +28,10 @@ uint64_t ld_model_root_directory(struct ld_kernel *k)
 static bool chain_walk(struct ld_kernel *k, struct ld_model *m, uint64_t dir, unsigned bucket,
 		       uint64_t entry, ld_model_dir_fn fn, void *arg)
 {
+	/* Brent, with the tortoise taken at the first entry: a self-loop (the
+	 * usual tear) is caught before anything is reported twice. */
 	uint64_t tortoise = 0;
-	size_t power = 1, lam = 0;
+	size_t power = 1, lam = 1;
 	for (size_t n = 0; entry; n++) {
 		if (!ld_kernel_is_kva(k, entry)) {
 			ld_warn("directory %#llx bucket %u: bad entry pointer %#llx", (unsigned long long)dir,
@@ -42,15 +44,15 @@ static bool chain_walk(struct ld_kernel *k, struct ld_model *m, uint64_t dir, un
 				(unsigned long long)entry, n);
 			return true;
 		}
+		uint64_t obj = ld_model_read_or(k, entry, &m->f.de_object, 0);
+		if (obj && ld_kernel_is_kva(k, obj) && !fn(k, m, obj, arg))
+			return false;
 		if (lam == power) {
 			tortoise = entry;
 			power *= 2;
 			lam = 0;
 		}
 		lam++;
-		uint64_t obj = ld_model_read_or(k, entry, &m->f.de_object, 0);
-		if (obj && ld_kernel_is_kva(k, obj) && !fn(k, m, obj, arg))
-			return false;
 		uint64_t next;
 		if (ld_read_field(k, entry, &m->f.de_chain, &next) != LD_OK) {
 			ld_warn("directory %#llx bucket %u: entry %#llx unreadable", (unsigned long long)dir,

@@ -130,7 +130,7 @@ static void warn_walk(const char *what, uint64_t addr, const struct ld_walk_resu
 {
 	if (r->end == LD_WALK_DONE || r->end == LD_WALK_STOPPED)
 		return;
-	ld_warn("%s of %#llx ended early (%s at %#llx after %zu entries)", what,
+	ld_warn("%s %#llx ended early (%s at %#llx after %zu entries)", what,
 		(unsigned long long)addr, ld_walk_end_name(r->end), (unsigned long long)r->bad_va, r->count);
 }
 
@@ -160,7 +160,7 @@ static ld_status system_build(struct ld_kernel *k, struct ld_model *m, struct ld
 	ld_vec_init(&s.procs, sizeof(struct ld_process));
 	ld_vec_init(&s.threads, sizeof(struct ld_thread));
 	ld_list_walk(k, ki->ps_active_process_head, LD_MAX_PROCESSES, process_cb, &s, &sys->process_walk);
-	warn_walk("process list", ki->ps_active_process_head, &sys->process_walk);
+	warn_walk("process list at", ki->ps_active_process_head, &sys->process_walk);
 	sys->nprocesses = s.procs.len;
 	threads_collect(k, &s, sys);
 	if (s.st != LD_OK) {
