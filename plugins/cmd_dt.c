@@ -35,6 +35,22 @@ struct dt {
 
 /* ---- describing types ---- */
 
+/* WinDbg's names for C base types ("unsigned long" → "Uint4B"). */
+static const char *windbg_name(const char *ctype)
+{
+	static const char *const map[][2] = {
+		{ "unsigned char", "UChar" }, { "char", "Char" }, { "unsigned short", "Uint2B" },
+		{ "short", "Int2B" }, { "unsigned long", "Uint4B" }, { "long", "Int4B" },
+		{ "unsigned int", "Uint4B" }, { "int", "Int4B" }, { "unsigned long long", "Uint8B" },
+		{ "long long", "Int8B" }, { "wchar_t", "Wchar" }, { "double", "Double" },
+		{ "float", "Float" },
+	};
+	for (size_t i = 0; i < LD_ARRAY_SIZE(map); i++)
+		if (strcmp(ctype, map[i][0]) == 0)
+			return map[i][1];
+	return ctype;
+}
+
 static void base_name(const struct ld_field *f, char *buf, size_t len)
 {
 	static const char *const u[] = { "UChar", "Uint2B", "Uint4B", "Uint8B" };
@@ -69,7 +85,7 @@ static void type_text(const struct dt *d, const struct ld_field *f, char *buf, s
 		if (strncmp(e, "pointer:", 8) == 0)
 			snprintf(buf, len, "[%u] Ptr%u %s", f->count, bits, e + 8);
 		else
-			snprintf(buf, len, "[%u] %s", f->count, e);
+			snprintf(buf, len, "[%u] %s", f->count, windbg_name(e));
 	} else if (f->kind == LD_T_STRUCT || f->kind == LD_T_OTHER) {
 		snprintf(buf, len, "%s", f->type_name ? f->type_name : "?");
 	} else {
