@@ -1,6 +1,7 @@
 /*
  * emit_elf.c — an ELF core as QEMU's dump-guest-memory writes it: ELF64 /
- * EM_X86_64 for a long-mode guest, ELF32 / EM_386 otherwise; one PT_NOTE
+ * EM_X86_64 for a long-mode guest, EM_386 otherwise (ELF32 unless RAM goes
+ * past 4 GiB); one PT_NOTE
  * holding an NT_PRSTATUS ("CORE") note per CPU and then a "QEMU" CPU-state
  * note per CPU (QEMUCPUState, version 1, carrying CR0/CR3/CR4); one PT_LOAD
  * per RAM range (p_paddr = its physical address, p_vaddr 0), the memory
@@ -18,7 +19,7 @@
 #define QEMU_STATE 0x1b8u
 
 struct layout {
-	bool is64;
+	bool is64, x64;
 	uint32_t ehsize, phsize, nph, ncpu, prsize;
 	uint64_t notes_at, notes_len, data_at;
 };
@@ -31,12 +32,14 @@ static uint32_t note_size(uint32_t desc)
 static struct layout plan(const struct fg_machine *m)
 {
 	struct layout l;
-	l.is64 = fg_emit_is64(m);
+	/* QEMU: ELF64 for long mode, or when RAM reaches past 4 GiB */
+	l.is64 = fg_emit_is64(m) || fg_max_pfn(m) > ((uint64_t)1 << 20);
+	l.x64 = fg_emit_is64(m);
 	l.ehsize = l.is64 ? 64 : 52;
 	l.phsize = l.is64 ? 56 : 32;
 	l.nph = (uint32_t)m->nram + 1;
 	l.ncpu = m->processors ? m->processors : 1;
-	l.prsize = l.is64 ? PRSTATUS64 : PRSTATUS32;
+	l.prsize = l.x64 ? PRSTATUS64 : PRSTATUS32;
 	l.notes_at = l.ehsize + (uint64_t)l.nph * l.phsize;
 	l.notes_len = (uint64_t)l.ncpu * (note_size(l.prsize) + note_size(QEMU_STATE));
 	l.data_at = l.notes_at + l.notes_len;
@@ -51,7 +54,7 @@ static void put_ehdr(const struct layout *l, uint8_t *e)
 	e[5] = 1;
 	e[6] = 1;
 	ld_put_le16(e + 16, 4);                          /* ET_CORE */
-	ld_put_le16(e + 18, l->is64 ? EM_X86_64 : EM_386);
+	ld_put_le16(e + 18, l->x64 ? EM_X86_64 : EM_386);
 	ld_put_le32(e + 20, 1);
 	if (l->is64) {
 		ld_put_le64(e + 32, l->ehsize);
@@ -106,7 +109,7 @@ static void put_notes(struct fg_out *o, const struct fg_machine *m, const struct
 	uint64_t at = l->notes_at;
 	for (uint32_t c = 0; c < l->ncpu; c++) {
 		memset(d, 0, sizeof(d));
-		ld_put_le32(d + (l->is64 ? 32 : 24), c + 1);     /* pr_pid */
+		ld_put_le32(d + (l->x64 ? 32 : 24), c + 1);     /* pr_pid */
 		put_note(o, &at, "CORE", 1, d, l->prsize);
 	}
 	for (uint32_t c = 0; c < l->ncpu; c++) {
