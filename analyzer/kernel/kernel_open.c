@@ -37,6 +37,26 @@ static ld_status open_vas(struct ld_kernel *k)
 	return ld_vas_open(k->src, k->info.arch, k->info.dtb, &vo, &k->vas);
 }
 
+/* A 32-bit container may not know whether PAE was on (no CR4 in the
+ * notes, a --dtb on a raw image): when the stated mode does not map
+ * KUSER_SHARED_DATA and the other one does, the other one is right. */
+static void fix_paging_mode(struct ld_kernel *k)
+{
+	enum ld_arch a = k->info.arch, other;
+	if (a == LD_ARCH_X86)
+		other = LD_ARCH_X86_PAE;
+	else if (a == LD_ARCH_X86_PAE)
+		other = LD_ARCH_X86;
+	else
+		return;
+	if (ld_kernel_dtb_validates(k->src, a, k->info.dtb) ||
+	    !ld_kernel_dtb_validates(k->src, other, k->info.dtb))
+		return;
+	ld_warn("the dump says %s paging, but the page tables at 0x%" PRIx64 " are %s",
+		ld_arch_name(a), k->info.dtb, ld_arch_name(other));
+	k->info.arch = other;
+}
+
 /* Use the DTB the user or the container gave, else look for one. */
 static void open_address_space(struct ld_kernel *k)
 {
@@ -51,6 +71,7 @@ static void open_address_space(struct ld_kernel *k)
 			? LD_FACT_NOTES : LD_FACT_HEADER;
 	}
 	if (k->info.dtb_from != LD_FACT_NONE && arch_analysable(k->info.arch)) {
+		fix_paging_mode(k);
 		if (open_vas(k) != LD_OK)
 			ld_warn("cannot use the directory table base 0x%" PRIx64 ": %s", k->info.dtb,
 				ld_errmsg());
@@ -71,13 +92,52 @@ static void open_address_space(struct ld_kernel *k)
 			k->info.dtb, ld_errmsg());
 }
 
+/*
+ * The container's CR3 may not be the kernel's: a VM core taken while a CPU
+ * ran user code under KVA shadowing holds a user CR3 that maps almost none
+ * of the kernel. When nothing is found through it, scan for the kernel's
+ * own tables and try again.
+ */
+static bool retry_with_scanned_dtb(struct ld_kernel *k)
+{
+	uint64_t old = k->info.dtb;
+	enum ld_fact_source old_from = k->info.dtb_from;
+	enum ld_arch old_arch = k->info.arch;
+	if (old_from != LD_FACT_NOTES && old_from != LD_FACT_HEADER)
+		return false;
+	if (ld_kernel_find_dtb(k, k->info.arch) != LD_OK || k->info.dtb == old) {
+		k->info.dtb = old;
+		k->info.dtb_from = old_from;
+		k->info.arch = old_arch;
+		return false;
+	}
+	struct ld_vas *prev = k->vas;
+	k->vas = NULL;
+	if (open_vas(k) != LD_OK || ld_kernel_find_kdbg(k) != LD_OK) {
+		ld_vas_close(k->vas);
+		k->vas = prev;
+		k->info.dtb = old;
+		k->info.dtb_from = old_from;
+		k->info.arch = old_arch;
+		return false;
+	}
+	ld_vas_close(prev);
+	ld_warn("the directory table base 0x%" PRIx64 " the dump states does not map the kernel; "
+		"using 0x%" PRIx64 " found by scanning", old, k->info.dtb);
+	return true;
+}
+
 static void discover(struct ld_kernel *k)
 {
 	open_address_space(k);
 	if (!k->vas)
 		return;
-	if (ld_kernel_find_kdbg(k) != LD_OK)
-		ld_warn("KDBG: %s", ld_errmsg());
+	if (ld_kernel_find_kdbg(k) != LD_OK) {
+		char why[256];
+		snprintf(why, sizeof why, "%s", ld_errmsg());
+		if (!retry_with_scanned_dtb(k))
+			ld_warn("KDBG: %s", why);
+	}
 	ld_kernel_read_shared_data(k);
 }
 
