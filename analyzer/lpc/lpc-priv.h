@@ -24,6 +24,10 @@ struct lpc_model_priv {
 	bool threads_indexed;
 };
 
+/* lpc_locks.c: before the graph, follow owned mutants/threads from the
+ * server threads of processed requests (needs the kernel; k NULL: nothing). */
+ld_status lpc_locks_resolve(struct ld_kernel *k, struct ld_lpc_model *m);
+
 /* The decoders, tried in order (lpc_decoders.c). */
 extern const struct ld_lpc_ops *const lpc_decoders[];
 extern const size_t lpc_ndecoders;

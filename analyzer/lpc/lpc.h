@@ -184,6 +184,8 @@ struct ld_lpc_thread {
 	uint32_t received_message_id;
 	uint64_t receive_port;      /* WrLpcReceive: the port listened on, 0 unknown */
 	size_t wait;                /* index into waits when a reply waiter, LD_LPC_NONE */
+	size_t lock;                /* index into locks: the mutant or thread object this
+				       thread waits on, when its owner is known; LD_LPC_NONE */
 };
 
 /* ---- waits: one per thread waiting for a reply ---- */
@@ -298,10 +300,15 @@ struct ld_lpc_model {
 	size_t nwaits;
 	struct ld_lpc_chain *chains;       /* ranked: longest wait first; cycles are chains too */
 	size_t nchains;
+	/* Non-LPC waits that continue a chain: a mutant with an owner thread, or
+	 * a thread object (the waiter waits for that thread). The graph follows
+	 * them, so a deadlock through a lock held across an LPC call is a cycle. */
+	struct ld_wait_object *locks;
+	size_t nlocks;
 	bool pool_scanned;
 	struct ld_walk_result pool_walk;   /* count = pool hits examined */
 	/* Growth state and address indexes of the builders (lpc-priv.h). */
-	size_t cap_ports, cap_messages, cap_waits, cap_chains;
+	size_t cap_ports, cap_messages, cap_waits, cap_chains, cap_locks;
 	void *priv;
 };
 
@@ -346,11 +353,15 @@ size_t ld_lpc_message_index(const struct ld_lpc_model *m, uint64_t addr);
 size_t ld_lpc_message_by_id(const struct ld_lpc_model *m, uint32_t id);
 size_t ld_lpc_thread_index(const struct ld_lpc_model *m, uint64_t ethread);
 
-/* Graph and chains (lpc_graph.c, lpc_chain.c). k may be NULL (unit tests):
- * then chain ends are not decoded beyond the thread's state. */
+/* Graph and chains (lpc_locks.c, lpc_graph.c, lpc_chain.c). k may be NULL
+ * (unit tests): then no wait object is read (locks must be filled by the
+ * caller with ld_lpc_add_lock) and chain ends stop at the thread's state. */
 ld_status ld_lpc_build_chains(struct ld_kernel *k, struct ld_lpc_model *m);
-/* The thread the given thread is blocked behind (its wait's server thread),
- * LD_LPC_NONE when it is not waiting for a reply being processed. */
+/* Record that thread t waits on the lock o (o->owner_index is the thread it
+ * waits behind). */
+ld_status ld_lpc_add_lock(struct ld_lpc_model *m, size_t t, const struct ld_wait_object *o);
+/* The thread the given thread is blocked behind: its wait's server thread, or
+ * the owner of the lock it waits on; LD_LPC_NONE when neither is known. */
 size_t ld_lpc_next_thread(const struct ld_lpc_model *m, size_t thread);
 /* --min-wait: is the chain shown? (min_wait < 0: always; a chain whose wait
  * time is unknown is always shown — it cannot be proven short.) */

@@ -191,7 +191,10 @@ static ld_status rank(struct ld_lpc_model *m)
 ld_status ld_lpc_build_chains(struct ld_kernel *k, struct ld_lpc_model *m)
 {
 	struct lpc_graph g;
-	ld_status st = lpc_graph_build(m, &g);
+	ld_status st = lpc_locks_resolve(k, m);
+	if (st != LD_OK)
+		return st;
+	st = lpc_graph_build(m, &g);
 	if (st != LD_OK)
 		return st;
 	size_t *cycle_chain_of = ld_xcalloc(g.ncycles ? g.ncycles : 1, sizeof(size_t));

@@ -1,7 +1,8 @@
 /* lpc_graph.c — the wait graph: each thread waiting for a reply that a server
- * thread is processing has one edge, to that server thread. Every thread has
- * at most one outgoing edge, so the graph is a set of paths ending in a thread
- * that waits on something else, or in a cycle (a deadlock). This file finds
+ * thread is processing has one edge, to that server thread; a thread waiting
+ * on a mutant (or thread) whose owner is known has one edge, to the owner.
+ * Every thread has at most one outgoing edge, so the graph is a set of paths
+ * ending in a thread that waits on something else, or in a cycle (a deadlock). This file finds
  * the cycles and the roots; lpc_chain.c turns them into chains. */
 #include "lpc-graph-priv.h"
 
@@ -11,13 +12,16 @@ size_t ld_lpc_next_thread(const struct ld_lpc_model *m, size_t thread)
 {
 	if (!m->sys || thread >= m->sys->nthreads)
 		return LD_LPC_NONE;
-	size_t w = m->threads[thread].wait;
-	if (w == LD_LPC_NONE || w >= m->nwaits)
-		return LD_LPC_NONE;
-	const struct ld_lpc_wait *wt = &m->waits[w];
-	if (wt->status != LD_WAIT_PROCESSING || wt->server_thread >= m->sys->nthreads)
-		return LD_LPC_NONE;
-	return wt->server_thread;
+	size_t w = m->threads[thread].wait, l = m->threads[thread].lock;
+	if (w != LD_LPC_NONE && w < m->nwaits) {
+		const struct ld_lpc_wait *wt = &m->waits[w];
+		if (wt->status != LD_WAIT_PROCESSING || wt->server_thread >= m->sys->nthreads)
+			return LD_LPC_NONE;
+		return wt->server_thread;
+	}
+	if (l != LD_LPC_NONE && l < m->nlocks && m->locks[l].owner_index < m->sys->nthreads)
+		return m->locks[l].owner_index;
+	return LD_LPC_NONE;
 }
 
 void lpc_graph_free(struct lpc_graph *g)
@@ -69,6 +73,8 @@ static ld_status follow(const struct ld_lpc_model *m, struct lpc_graph *g, uint8
 		pos[t] = len;
 		path[len++] = t;
 		t = ld_lpc_next_thread(m, t);
+		if (t != LD_LPC_NONE)
+			g->has_incoming[t] = true;   /* every edge leaves a visited thread once */
 	}
 	if (t != LD_LPC_NONE && mark[t] == ON_PATH)
 		st = add_cycle(g, path, pos[t], len);
@@ -98,9 +104,6 @@ ld_status lpc_graph_build(const struct ld_lpc_model *m, struct lpc_graph *g)
 		size_t c = m->waits[w].thread;
 		if (c >= n)
 			continue;
-		size_t s = ld_lpc_next_thread(m, c);
-		if (s != LD_LPC_NONE)
-			g->has_incoming[s] = true;
 		if (mark[c] == UNSEEN)
 			st = follow(m, g, mark, path, pos, c);
 	}

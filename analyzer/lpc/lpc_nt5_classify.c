@@ -117,6 +117,16 @@ static const char *server_gone(const struct ld_lpc_model *m, const struct ld_lpc
 	return NULL;
 }
 
+/* Threads listening on the queue port: with a request queued and listeners
+ * present, they simply have not run yet; with none, every server thread is busy. */
+static size_t receivers(const struct ld_lpc_model *m, uint64_t queue)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < m->sys->nthreads; i++)
+		n += (m->threads[i].roles & LD_LPC_ROLE_RECEIVER) && m->threads[i].receive_port == queue;
+	return n;
+}
+
 static void decide(const struct ld_lpc_model *m, struct ld_lpc_wait *w, uint64_t queue,
 		   const struct ld_lpc_port *p, const struct ld_lpc_port *conn)
 {
@@ -124,9 +134,14 @@ static void decide(const struct ld_lpc_model *m, struct ld_lpc_wait *w, uint64_t
 	bool unreadable = false;
 	const char *gone;
 	if (queue && queued(m, w, queue, client, &unreadable)) {
+		size_t rx = receivers(m, queue);
 		w->status = LD_WAIT_QUEUED;
-		snprintf(w->why, sizeof(w->why), "message is on the receive queue of port %#llx",
-			 (unsigned long long)queue);
+		if (rx)
+			snprintf(w->why, sizeof(w->why), "on the receive queue of port %#llx; %zu thread%s waiting to receive there",
+				 (unsigned long long)queue, rx, rx == 1 ? " is" : "s are");
+		else
+			snprintf(w->why, sizeof(w->why), "on the receive queue of port %#llx; no thread is waiting to receive there",
+				 (unsigned long long)queue);
 	} else if ((w->server_thread = processing_thread(m, w)) != LD_LPC_NONE) {
 		w->status = LD_WAIT_PROCESSING;
 		snprintf(w->why, sizeof(w->why), "thread %#llx has received it",

@@ -202,7 +202,13 @@ json_t *ld_json_lpc_chain(const struct ld_lpc_model *m, size_t i)
 	for (size_t j = 0; j < c->nthreads; j++) {
 		json_t *t = pid_tid(m, c->threads[j]);
 		size_t w = c->waits[j];
+		size_t l = m->threads[c->threads[j]].lock;
 		ld_json_set(t, "message_id", w != LD_LPC_NONE ? json_integer(m->waits[w].message_id) : json_null());
+		/* How this thread waits for the next one: an LPC reply, a lock, or not at all (the last). */
+		ld_json_set(t, "via", w != LD_LPC_NONE ? json_string("lpc") :
+				      l != LD_LPC_NONE ? json_string(ld_wait_object_kind_name(m->locks[l].kind)) : json_null());
+		if (w == LD_LPC_NONE && l != LD_LPC_NONE)
+			ld_json_set(t, "object", ld_json_addr(m->locks[l].addr));
 		json_array_append_new(th, t);
 	}
 	ld_json_set(o, "threads", th);

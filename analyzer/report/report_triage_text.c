@@ -68,7 +68,7 @@ static void wait_lines(FILE *f, const struct ld_lpc_model *m, size_t w)
 		fprintf(f, "      -> processed by %s\n", ld_text_thread(tb, sizeof tb, m, wt->server_thread));
 		break;
 	case LD_WAIT_QUEUED:
-		fprintf(f, "      -> queued: no server thread has received it (%s)\n", wt->why);
+		fprintf(f, "      -> queued, not received: %s\n", wt->why);
 		break;
 	case LD_WAIT_NO_SERVER:
 		fprintf(f, "      -> no server: %s\n", wt->why);
@@ -80,6 +80,18 @@ static void wait_lines(FILE *f, const struct ld_lpc_model *m, size_t w)
 		fprintf(f, "      -> unknown: %s\n", wt->why);
 		break;
 	}
+}
+
+static void lock_lines(FILE *f, struct ld_kernel *k, const struct ld_lpc_model *m, size_t t)
+{
+	const struct ld_wait_object *o = &m->locks[m->threads[t].lock];
+	char tb[128];
+	fprintf(f, "      Waiting (%s) on %s 0x%" PRIx64, ld_wait_reason_name(k, m->sys->threads[t].wait_reason),
+		ld_wait_object_kind_name(o->kind), o->addr);
+	if (o->name[0])
+		fprintf(f, " \"%s\"", o->name);
+	fprintf(f, "\n      -> %s %s\n", o->kind == LD_WOBJ_MUTANT ? "owned by" : "the thread",
+		ld_text_thread(tb, sizeof tb, m, o->owner_index));
 }
 
 static void end_line(FILE *f, struct ld_kernel *k, const struct ld_lpc_model *m, const struct ld_lpc_chain *c)
@@ -98,10 +110,19 @@ static void end_line(FILE *f, struct ld_kernel *k, const struct ld_lpc_model *m,
 		fprintf(f, "  end: the server thread is waiting to receive (it has moved on without replying)\n");
 		return;
 	case LD_END_NOT_WAITING:
-		fprintf(f, "  end: the server thread is %s, not waiting\n", ld_thread_state_name(k, t->state));
+		fprintf(f, "  end: the last thread is %s, not waiting\n", ld_thread_state_name(k, t->state));
 		return;
 	case LD_END_WAIT:
 		break;
+	case LD_END_QUEUED:
+		fprintf(f, "  end: the request waits in the server's queue\n");
+		return;
+	case LD_END_NO_SERVER:
+		fprintf(f, "  end: the server is gone; the reply will never come\n");
+		return;
+	case LD_END_LOST:
+		fprintf(f, "  end: the reply is lost; the client waits until its port is closed\n");
+		return;
 	default:
 		fprintf(f, "  end: %s\n", ld_end_kind_name(e->kind));
 		return;
@@ -132,10 +153,17 @@ static void chain_text(FILE *f, struct ld_kernel *k, const struct ld_lpc_model *
 			ld_text_duration(db, sizeof db, c->wait_seconds));
 	for (size_t j = 0; j < c->nthreads; j++) {
 		size_t t = c->threads[j];
-		fprintf(f, "  [%zu] %s, waiting %s\n", j + 1, ld_text_thread(tb, sizeof tb, m, t),
-			ld_text_duration(db, sizeof db, m->sys->threads[t].wait_seconds));
+		const struct ld_thread *th = &m->sys->threads[t];
+		if (th->state == 5)
+			fprintf(f, "  [%zu] %s, waiting %s\n", j + 1, ld_text_thread(tb, sizeof tb, m, t),
+				ld_text_duration(db, sizeof db, th->wait_seconds));
+		else
+			fprintf(f, "  [%zu] %s, %s\n", j + 1, ld_text_thread(tb, sizeof tb, m, t),
+				ld_thread_state_name(k, th->state));
 		if (c->waits[j] != LD_LPC_NONE)
 			wait_lines(f, m, c->waits[j]);
+		else if (m->threads[t].lock != LD_LPC_NONE)
+			lock_lines(f, k, m, t);
 	}
 	end_line(f, k, m, c);
 }

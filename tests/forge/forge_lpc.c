@@ -6,6 +6,7 @@
 #include "forge_lpc.h"
 #include "forge_objects.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -70,6 +71,15 @@ uint64_t fg_lpc_port(struct fg_machine *m, const char *label)
 {
 	struct fg_lport *p = m->lpc ? port_find(m, label) : NULL;
 	return p ? p->va : 0;
+}
+
+/* A bare word on the line (`waitable`, `absent` …), or key=VALUE present. */
+static bool flag(int argc, char **argv, const char *word)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], word))
+			return true;
+	return fg_arg(argc, argv, word) != NULL;
 }
 
 static uint64_t read_ptr(struct fg_machine *m, uint64_t va)
@@ -157,7 +167,7 @@ static void connection_port(struct fg_machine *m, const char *label, int argc, c
 	if (!ep)
 		fg_die(where, "port: no process pid=%llu", (unsigned long long)pid);
 	const char *name = fg_arg(argc, argv, "name");
-	bool unnamed = fg_arg(argc, argv, "unnamed") != NULL || !name;
+	bool unnamed = flag(argc, argv, "unnamed") || !name;
 	char dir[512];
 	const char *leaf = NULL;
 	if (!unnamed) {
@@ -166,16 +176,16 @@ static void connection_port(struct fg_machine *m, const char *label, int argc, c
 		split_name(name, dir, sizeof(dir), &leaf);
 	}
 	uint32_t flags = 0;
-	if (fg_arg(argc, argv, "waitable"))
+	if (flag(argc, argv, "waitable"))
 		flags |= F_WAITABLE;
-	if (fg_arg(argc, argv, "name_deleted"))
+	if (flag(argc, argv, "name_deleted"))
 		flags |= F_NAME_DELETED;
 	uint64_t p = port_new(m, K_CONNECTION, flags, unnamed ? NULL : leaf, unnamed ? 0 : fg_directory(m, dir), pid,
 			      fg_arg_u64(argc, argv, "tid", 0));
 	fg_set(m, p, PORT_T, "ConnectionPort", p);
-	if (!fg_arg(argc, argv, "noserver"))
+	if (!flag(argc, argv, "noserver"))
 		fg_set(m, p, PORT_T, "ServerProcess", ep);
-	if (!fg_arg(argc, argv, "nohandle"))
+	if (!flag(argc, argv, "nohandle"))
 		fg_handle_add(m, pid, p, 0x1f0001);
 	port_add(m, label, p, K_CONNECTION, pid, where);
 }
@@ -188,16 +198,19 @@ static void client_port(struct fg_machine *m, const char *label, int argc, char 
 	if (!fg_process_by_pid(m, pid))
 		fg_die(where, "port: no process pid=%llu", (unsigned long long)pid);
 	uint64_t ccp = port_new(m, K_CLIENT_COMM, 0, NULL, 0, pid, tid);
-	uint64_t ssp = port_new(m, K_SERVER_COMM, 0, NULL, 0, server_pid, fg_arg_u64(argc, argv, "accept_tid", 0));
 	fg_set(m, ccp, PORT_T, "ConnectionPort", conn_va);
+	fg_handle_add(m, pid, ccp, 0x1f0001);
+	port_add(m, label, ccp, K_CLIENT_COMM, server_pid, where);
+	/* Disconnected: the server communication port is gone and the client
+	 * port's ConnectedPort was cleared (LpcpDestroyPortQueue). */
+	if (flag(argc, argv, "disconnected"))
+		return;
+	uint64_t ssp = port_new(m, K_SERVER_COMM, 0, NULL, 0, server_pid, fg_arg_u64(argc, argv, "accept_tid", 0));
 	fg_set(m, ssp, PORT_T, "ConnectionPort", conn_va);
 	fg_set(m, ssp, PORT_T, "ConnectedPort", ccp);
 	fg_set(m, ssp, PORT_T, "PortContext", 0x1000 + state(m)->nports);
-	if (!fg_arg(argc, argv, "disconnected"))
-		fg_set(m, ccp, PORT_T, "ConnectedPort", ssp);
-	fg_handle_add(m, pid, ccp, 0x1f0001);
+	fg_set(m, ccp, PORT_T, "ConnectedPort", ssp);
 	fg_handle_add(m, server_pid, ssp, 0x1f0001);
-	port_add(m, label, ccp, K_CLIENT_COMM, server_pid, where);
 	char sl[256];
 	const char *server = fg_arg(argc, argv, "server");
 	if (!server) {
@@ -299,7 +312,7 @@ int fg_dir_message(struct fg_machine *m, int argc, char **argv, const char *wher
 		fg_die(where, "message needs id=, msgid= and from=");
 	uint8_t data[512];
 	size_t dlen = hex_bytes(fg_arg(argc, argv, "data"), data, sizeof(data), where);
-	bool absent = fg_arg(argc, argv, "absent") != NULL;
+	bool absent = flag(argc, argv, "absent");
 	size_t size = fg_sizeof(m, MSG_T) + dlen;
 	/* An absent message gets a page of its own, so leaving the page out
 	 * takes nothing else with it. */
@@ -344,7 +357,7 @@ int fg_dir_lpcwait(struct fg_machine *m, int argc, char **argv, const char *wher
 	if (!id)
 		fg_die(where, "lpcwait needs msgid=");
 	fg_set(m, et, "_ETHREAD", "LpcReplyMessageId", id);
-	fg_set(m, et, "_ETHREAD", "LpcWaitingOnPort", p->va | 1 | (fg_arg(argc, argv, "noimpersonate") ? 2 : 0));
+	fg_set(m, et, "_ETHREAD", "LpcWaitingOnPort", p->va | 1 | (flag(argc, argv, "noimpersonate") ? 2 : 0));
 	fg_set_opt(m, et, "_ETHREAD", "LpcReplySemaphore.Header.Type", 5);
 	fg_set_opt(m, et, "_ETHREAD", "LpcReplySemaphore.Limit", 1);
 	uint64_t rd = rundown_port(m, p);

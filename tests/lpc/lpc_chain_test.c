@@ -195,6 +195,58 @@ static void test_cycles(void)
 	done(&f);
 }
 
+/* A lock held across an LPC call: 0 → 1 (LPC), 1 → 2 (LPC), 2 waits on a
+ * mutant owned by 1: the cycle [1, 2] through the mutant, 0 behind it. A
+ * lock without a known owner ends the chain. */
+static void test_lock_cycle(void)
+{
+	struct fixture f;
+	setup(&f, 5);
+	wait_on(&f, 0, 1, LD_WAIT_PROCESSING, 60);
+	wait_on(&f, 1, 2, LD_WAIT_PROCESSING, 50);
+	f.threads[2].state = 5;
+	f.threads[2].wait_reason = 6;
+	f.threads[2].wait_seconds = 40;
+	struct ld_wait_object o = { .addr = 0x8444, .kind = LD_WOBJ_MUTANT, .owner_thread = f.threads[1].addr,
+				    .owner_index = 1 };
+	CHECK(ld_lpc_add_lock(f.m, 2, &o) == LD_OK);
+	wait_on(&f, 3, 4, LD_WAIT_PROCESSING, 5);
+	f.threads[4].state = 5;
+	f.threads[4].wait_reason = 6;
+	f.threads[4].wait_object = 0x8555;
+	build(&f);
+	CHECK(f.m->nchains == 3);
+	static const size_t w0[] = { 0 }, w1[] = { 1, 2 }, w2[] = { 3, 4 };
+	CHECK(chain_is(&f.m->chains[0], 1, w0) && f.m->chains[0].feeds_cycle == 1);
+	CHECK(chain_is(&f.m->chains[1], 2, w1) && f.m->chains[1].cycle);
+	CHECK(f.m->chains[1].waits[1] == LD_LPC_NONE);
+	CHECK(ld_lpc_next_thread(f.m, 2) == 1);
+	CHECK(chain_is(&f.m->chains[2], 2, w2) && f.m->chains[2].end.kind == LD_END_WAIT);
+	CHECK(f.m->chains[2].end.object.addr == 0x8555);
+	done(&f);
+}
+
+/* A lock chain that ends in an LPC waiter: 0 → 1 (LPC), 1 on a mutant owned
+ * by 2, 2 waits for a reply queued at a server: one chain 0, 1, 2 — thread 2
+ * is not a second root. */
+static void test_lock_then_lpc(void)
+{
+	struct fixture f;
+	setup(&f, 3);
+	wait_on(&f, 0, 1, LD_WAIT_PROCESSING, 9);
+	f.threads[1].state = 5;
+	f.threads[1].wait_reason = 6;
+	struct ld_wait_object o = { .addr = 0x8666, .kind = LD_WOBJ_MUTANT, .owner_index = 2 };
+	CHECK(ld_lpc_add_lock(f.m, 1, &o) == LD_OK);
+	wait_on(&f, 2, LD_LPC_NONE, LD_WAIT_QUEUED, 8);
+	build(&f);
+	CHECK(f.m->nchains == 1);
+	static const size_t want[] = { 0, 1, 2 };
+	CHECK(chain_is(&f.m->chains[0], 3, want));
+	CHECK(f.m->chains[0].end.kind == LD_END_QUEUED);
+	done(&f);
+}
+
 /* Nothing waits: no chains, nothing stuck. */
 static void test_healthy(void)
 {
@@ -226,6 +278,8 @@ int main(void)
 	test_terminal_statuses();
 	test_server_not_blocked();
 	test_cycles();
+	test_lock_cycle();
+	test_lock_then_lpc();
 	test_healthy();
 	test_names();
 	if (failures) {
