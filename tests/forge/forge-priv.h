@@ -50,6 +50,9 @@ struct fg_core {
 	struct fg_pte_edit *edits;
 	size_t nedits, capedits;
 
+	uint64_t *spaces;                /* process address spaces (DTBs) */
+	size_t nspaces, capspaces;
+
 	bool pdb_set;                    /* `pdb GUID AGE` given */
 	bool tick_set;                   /* `tick N` given (else from uptime) */
 	bool kernel_base_set;            /* `kernel base=VA` given */
@@ -79,6 +82,7 @@ void fg_ram_default(struct fg_machine *m, uint64_t size);
 /* forge_paging.c */
 void fg_paging_setup(struct fg_machine *m);
 void fg_paging_apply_edits(struct fg_machine *m);
+void fg_paging_sync_spaces(struct fg_machine *m);
 void fg_kva_setup(struct fg_machine *m);
 uint64_t fg_pte_of(struct fg_machine *m, uint64_t va, uint64_t *pte_pa);
 
@@ -97,6 +101,7 @@ int fg_dir_ram(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_largepage(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_transition(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_pagefile(struct fg_machine *m, int argc, char **argv, const char *where);
+int fg_dir_addrspace(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_map(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_write(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_processors(struct fg_machine *m, int argc, char **argv, const char *where);

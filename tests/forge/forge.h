@@ -163,6 +163,19 @@ bool fg_try_virt_to_phys(struct fg_machine *m, uint64_t va, uint64_t *pa);
 /* Back [va, va+size) with fresh pages where not mapped yet (kernel space). */
 void fg_map_range(struct fg_machine *m, uint64_t va, uint64_t size);
 
+/* ---- process address spaces (forge_paging.c) ---- */
+/* A new address space (a process DTB): its own top-level table with its own
+ * self-map, sharing the kernel half with the kernel's (kept in sync up to
+ * fg_finish). User VAs mapped in it get the U/S bit. */
+uint64_t fg_address_space_new(struct fg_machine *m);
+/* fg_map / fg_map_range / fg_write / fg_read / fg_try_virt_to_phys in the
+ * address space dtb (m->dtb is the kernel's). */
+void fg_map_in(struct fg_machine *m, uint64_t dtb, uint64_t va, uint64_t pfn);
+void fg_map_range_in(struct fg_machine *m, uint64_t dtb, uint64_t va, uint64_t size);
+void fg_write_in(struct fg_machine *m, uint64_t dtb, uint64_t va, const void *data, size_t len);
+void fg_read_in(struct fg_machine *m, uint64_t dtb, uint64_t va, void *data, size_t len);
+bool fg_try_virt_to_phys_in(struct fg_machine *m, uint64_t dtb, uint64_t va, uint64_t *pa);
+
 /* ---- the kernel image (forge_kernel.c) ---- */
 /* A named global variable of ntoskrnl (in its .data, exported by name),
  * size bytes, zeroed, created on first use; later calls return the same VA.

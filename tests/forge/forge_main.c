@@ -86,6 +86,9 @@ static void print_facts(struct fg_machine *m)
 	printf("ram_pages=%llu\n", (unsigned long long)fg_ram_pages(m));
 	printf("max_pfn=0x%llx\n", (unsigned long long)fg_max_pfn(m));
 	printf("present_pages=%zu\n", m->npages);
+	const struct fg_core *c = m->core;
+	for (size_t i = 0; c && i < c->nspaces; i++)
+		printf("space%zu=0x%llx\n", i, (unsigned long long)c->spaces[i]);
 	for (size_t i = 0; i < m->nram; i++)
 		printf("ram_range=0x%llx-0x%llx\n", (unsigned long long)(m->ram[i].base_pfn << LD_PAGE_SHIFT),
 		       (unsigned long long)((m->ram[i].base_pfn + m->ram[i].npages) << LD_PAGE_SHIFT));

@@ -92,6 +92,7 @@ void fg_machine_free(struct fg_machine *m)
 		free(c->vars);
 		free(c->reserved);
 		free(c->edits);
+		free(c->spaces);
 		free(c);
 	}
 	if (m->profiles)

@@ -8,19 +8,26 @@
  *
  * Directives:
  *   largepage VA SIZE          map [VA, VA+SIZE) with one large page (2M/4M/1G)
- *   map VA SIZE                back [VA, VA+SIZE) with fresh 4 KiB pages
- *   write VA u8=|u16=|u32=|u64=|ptr=N | ascii=TEXT | hex=BYTES
+ *   map VA SIZE [pid=N|space=N|dtb=ADDR]
+ *                              back [VA, VA+SIZE) with fresh 4 KiB pages, in
+ *                              the kernel's or a process's address space
+ *   write VA u8=|u16=|u32=|u64=|ptr=N | ascii=TEXT | hex=BYTES [pid=N|space=N|dtb=ADDR]
+ *   addrspace                  a new process-like address space (fg_address_space_new);
+ *                              space=N in map/write names the N-th (from 0)
  *   transition VA              after everything is written, make VA's PTE a
  *                              transition PTE (page still in RAM)
  *   pagefile VA [file=N] [offset=PAGES]
  *                              likewise, a pagefile PTE (data unavailable)
  */
 #include "forge-priv.h"
+#include "forge_objects.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 /* Entry bits (Intel SDM; Windows uses the same for kernel mappings). */
+#pragma weak fg_process_by_pid
+
 #define PTE_P     0x001ull
 #define PTE_RW    0x002ull
 #define PTE_A     0x020ull
@@ -29,6 +36,7 @@
 #define PTE_G     0x100ull
 #define PTE_PROTO 0x400ull      /* Windows software bit: prototype */
 #define PTE_TRANS 0x800ull      /* Windows software bit: transition */
+#define PTE_US    0x004ull
 #define TABLE_FLAGS (PTE_P | PTE_RW | PTE_A | PTE_D)
 #define LEAF_FLAGS  (PTE_P | PTE_RW | PTE_A | PTE_D | PTE_G)
 #define MM_READWRITE 4ull       /* MMPTE protection value, bits 5-9 */
@@ -104,12 +112,12 @@ static bool is_transition(uint64_t e)
 enum walk_result { WALK_OK, WALK_TRANSITION, WALK_NONE };
 
 /* Translate va; *leaf_pa gets the physical address of the final entry. */
-static enum walk_result walk(struct fg_machine *m, uint64_t va, uint64_t *pa, uint64_t *leaf_pa,
-			     unsigned *leaf_level)
+static enum walk_result walk(struct fg_machine *m, uint64_t root, uint64_t va, uint64_t *pa,
+			     uint64_t *leaf_pa, unsigned *leaf_level)
 {
 	size_t n;
 	const struct level *lv = levels_of(m, &n);
-	uint64_t table = m->dtb;
+	uint64_t table = root;
 	for (size_t i = 0; i < n; i++) {
 		uint64_t epa = entry_pa(m, table, &lv[i], va);
 		uint64_t e = phys_entry(m, epa);
@@ -135,9 +143,14 @@ static enum walk_result walk(struct fg_machine *m, uint64_t va, uint64_t *pa, ui
 	return WALK_NONE;
 }
 
+bool fg_try_virt_to_phys_in(struct fg_machine *m, uint64_t dtb, uint64_t va, uint64_t *pa)
+{
+	return walk(m, dtb, va, pa, NULL, NULL) != WALK_NONE;
+}
+
 bool fg_try_virt_to_phys(struct fg_machine *m, uint64_t va, uint64_t *pa)
 {
-	return walk(m, va, pa, NULL, NULL) != WALK_NONE;
+	return fg_try_virt_to_phys_in(m, m->dtb, va, pa);
 }
 
 uint64_t fg_virt_to_phys(struct fg_machine *m, uint64_t va)
@@ -150,11 +163,16 @@ uint64_t fg_virt_to_phys(struct fg_machine *m, uint64_t va)
 
 /* The table entry for va at level `depth`, creating intermediate tables.
  * Returns the entry's physical address. */
-static uint64_t entry_for(struct fg_machine *m, uint64_t va, size_t depth)
+static bool is_user_va(const struct fg_machine *m, uint64_t va)
+{
+	return m->arch == LD_ARCH_X64 ? va < 0x0000800000000000ull : (va & 0xFFFFFFFFull) < 0x80000000ull;
+}
+
+static uint64_t entry_for(struct fg_machine *m, uint64_t root, uint64_t va, size_t depth)
 {
 	size_t n;
 	const struct level *lv = levels_of(m, &n);
-	uint64_t table = m->dtb;
+	uint64_t table = root;
 	for (size_t i = 0; i < depth; i++) {
 		uint64_t epa = entry_pa(m, table, &lv[i], va);
 		uint64_t e = phys_entry(m, epa);
@@ -168,23 +186,31 @@ static uint64_t entry_for(struct fg_machine *m, uint64_t va, size_t depth)
 			fg_die(fg_where(), "0x%llx: page table entry in use (software PTE)", (unsigned long long)va);
 		uint64_t pfn = fg_phys_alloc(m);
 		/* PAE PDPTEs take only the present bit; the rest is reserved. */
-		uint64_t flags = (m->arch == LD_ARCH_X86_PAE && i == 0) ? PTE_P : TABLE_FLAGS;
+		uint64_t flags = (m->arch == LD_ARCH_X86_PAE && i == 0) ? PTE_P :
+				 TABLE_FLAGS | (is_user_va(m, va) ? PTE_US : 0);
 		phys_set_entry(m, epa, (pfn << LD_PAGE_SHIFT) | flags);
 		table = pfn << LD_PAGE_SHIFT;
 	}
 	return entry_pa(m, table, &lv[depth], va);
 }
 
-void fg_map(struct fg_machine *m, uint64_t va, uint64_t pfn)
+void fg_map_in(struct fg_machine *m, uint64_t dtb, uint64_t va, uint64_t pfn)
 {
 	size_t n;
 	(void)levels_of(m, &n);
-	uint64_t epa = entry_for(m, va, n - 1);
+	uint64_t epa = entry_for(m, dtb, va, n - 1);
 	if (phys_entry(m, epa))
 		fg_die(fg_where(), "0x%llx is mapped already", (unsigned long long)va);
 	if (m->arch == LD_ARCH_X86 && pfn > 0xFFFFF)
 		fg_die(fg_where(), "pfn 0x%llx beyond 4 GiB on non-PAE x86", (unsigned long long)pfn);
-	phys_set_entry(m, epa, (pfn << LD_PAGE_SHIFT) | LEAF_FLAGS);
+	/* user pages: user-accessible, not global */
+	uint64_t flags = is_user_va(m, va) ? (LEAF_FLAGS & ~PTE_G) | PTE_US : LEAF_FLAGS;
+	phys_set_entry(m, epa, (pfn << LD_PAGE_SHIFT) | flags);
+}
+
+void fg_map(struct fg_machine *m, uint64_t va, uint64_t pfn)
+{
+	fg_map_in(m, m->dtb, va, pfn);
 }
 
 void fg_map_large(struct fg_machine *m, uint64_t va, uint64_t pfn, uint64_t size)
@@ -199,20 +225,25 @@ void fg_map_large(struct fg_machine *m, uint64_t va, uint64_t pfn, uint64_t size
 		fg_die(fg_where(), "%s has no 0x%llx-byte pages", ld_arch_name(m->arch), (unsigned long long)size);
 	if ((va & (size - 1)) || ((pfn << LD_PAGE_SHIFT) & (size - 1)))
 		fg_die(fg_where(), "large page 0x%llx not aligned to its size", (unsigned long long)va);
-	uint64_t epa = entry_for(m, va, depth);
+	uint64_t epa = entry_for(m, m->dtb, va, depth);
 	if (phys_entry(m, epa))
 		fg_die(fg_where(), "0x%llx is mapped already", (unsigned long long)va);
 	phys_set_entry(m, epa, (pfn << LD_PAGE_SHIFT) | LEAF_FLAGS | PTE_PS);
 }
 
-void fg_map_range(struct fg_machine *m, uint64_t va, uint64_t size)
+void fg_map_range_in(struct fg_machine *m, uint64_t dtb, uint64_t va, uint64_t size)
 {
 	uint64_t end = va + size;
 	for (uint64_t p = va & ~(uint64_t)(LD_PAGE_SIZE - 1); p < end; p += LD_PAGE_SIZE) {
 		uint64_t pa;
-		if (!fg_try_virt_to_phys(m, p, &pa))
-			fg_map(m, p, fg_phys_alloc(m));
+		if (!fg_try_virt_to_phys_in(m, dtb, p, &pa))
+			fg_map_in(m, dtb, p, fg_phys_alloc(m));
 	}
+}
+
+void fg_map_range(struct fg_machine *m, uint64_t va, uint64_t size)
+{
+	fg_map_range_in(m, m->dtb, va, size);
 }
 
 /* ---- self-map and setup ---- */
@@ -281,6 +312,44 @@ void fg_paging_setup(struct fg_machine *m)
 	case LD_ARCH_X86_PAE: setup_pae(m); break;
 	default: fg_die(fg_where(), "no architecture: give `profile NAME` or `arch x86|x86-pae|x64`");
 	}
+}
+
+/* ---- process address spaces ---- */
+
+/* Copy the kernel half of the top-level table into a process's, keeping
+ * the process's own self-map. PAE shares the kernel's PD2/PD3 outright. */
+static void sync_kernel_half(struct fg_machine *m, uint64_t dtb)
+{
+	if (m->arch == LD_ARCH_X86_PAE) {
+		for (uint64_t i = 2; i < 4; i++)
+			phys_set_entry(m, dtb + i * 8, phys_entry(m, m->dtb + i * 8));
+		return;
+	}
+	unsigned first = m->arch == LD_ARCH_X64 ? 256 : 512, count = m->arch == LD_ARCH_X64 ? 512 : 1024;
+	unsigned esz = entry_size(m);
+	for (unsigned i = first; i < count; i++) {
+		uint64_t e = i == m->selfmap_index ? (dtb | TABLE_FLAGS) : phys_entry(m, m->dtb + (uint64_t)i * esz);
+		phys_set_entry(m, dtb + (uint64_t)i * esz, e);
+	}
+}
+
+uint64_t fg_address_space_new(struct fg_machine *m)
+{
+	if (!m->ready)
+		fg_die(fg_where(), "address space asked for before the machine was set up");
+	struct fg_core *c = fg_core(m);
+	uint64_t dtb = fg_phys_alloc(m) << LD_PAGE_SHIFT;
+	sync_kernel_half(m, dtb);
+	FG_GROW(c->spaces, c->nspaces, c->capspaces);
+	c->spaces[c->nspaces++] = dtb;
+	return dtb;
+}
+
+void fg_paging_sync_spaces(struct fg_machine *m)
+{
+	struct fg_core *c = fg_core(m);
+	for (size_t i = 0; i < c->nspaces; i++)
+		sync_kernel_half(m, c->spaces[i]);
 }
 
 /* ---- kernel VA allocation (pool) ---- */
@@ -356,32 +425,39 @@ uint64_t fg_kalloc(struct fg_machine *m, size_t size, const char *pool_tag, bool
 
 /* ---- virtual reads and writes ---- */
 
-static uint8_t *page_for_write(struct fg_machine *m, uint64_t va)
+static uint8_t *page_for_write(struct fg_machine *m, uint64_t dtb, uint64_t va)
 {
 	uint64_t pa;
-	if (!fg_try_virt_to_phys(m, va, &pa))
+	if (!fg_try_virt_to_phys_in(m, dtb, va, &pa))
 		fg_die(fg_where(), "write to unmapped virtual address 0x%llx", (unsigned long long)va);
 	return fg_phys_page(m, pa >> LD_PAGE_SHIFT, true) + (pa & (LD_PAGE_SIZE - 1));
 }
 
-void fg_write(struct fg_machine *m, uint64_t va, const void *data, size_t len)
+void fg_write_in(struct fg_machine *m, uint64_t dtb, uint64_t va, const void *data, size_t len)
 {
 	const uint8_t *src = data;
 	while (len) {
 		size_t room = LD_PAGE_SIZE - (va & (LD_PAGE_SIZE - 1));
 		size_t n = len < room ? len : room;
-		memcpy(page_for_write(m, va), src, n);
+		memcpy(page_for_write(m, dtb, va), src, n);
 		va += n; src += n; len -= n;
 	}
 }
 
-void fg_read(struct fg_machine *m, uint64_t va, void *data, size_t len)
+void fg_write(struct fg_machine *m, uint64_t va, const void *data, size_t len)
+{
+	fg_write_in(m, m->dtb, va, data, len);
+}
+
+void fg_read_in(struct fg_machine *m, uint64_t dtb, uint64_t va, void *data, size_t len)
 {
 	uint8_t *dst = data;
 	while (len) {
 		size_t room = LD_PAGE_SIZE - (va & (LD_PAGE_SIZE - 1));
 		size_t n = len < room ? len : room;
-		uint64_t pa = fg_virt_to_phys(m, va);
+		uint64_t pa;
+		if (!fg_try_virt_to_phys_in(m, dtb, va, &pa))
+			fg_die(fg_where(), "read of unmapped virtual address 0x%llx", (unsigned long long)va);
 		const uint8_t *page = fg_phys_page(m, pa >> LD_PAGE_SHIFT, false);
 		if (page)
 			memcpy(dst, page + (pa & (LD_PAGE_SIZE - 1)), n);
@@ -389,6 +465,11 @@ void fg_read(struct fg_machine *m, uint64_t va, void *data, size_t len)
 			memset(dst, 0, n);   /* a reserved large-page frame never written */
 		va += n; dst += n; len -= n;
 	}
+}
+
+void fg_read(struct fg_machine *m, uint64_t va, void *data, size_t len)
+{
+	fg_read_in(m, m->dtb, va, data, len);
 }
 
 void fg_write_ptr(struct fg_machine *m, uint64_t va, uint64_t value)
@@ -407,7 +488,7 @@ uint64_t fg_pte_of(struct fg_machine *m, uint64_t va, uint64_t *pte_pa)
 	unsigned lvl;
 	size_t n;
 	(void)levels_of(m, &n);
-	enum walk_result w = walk(m, va, &pa, &epa, &lvl);
+	enum walk_result w = walk(m, m->dtb, va, &pa, &epa, &lvl);
 	if (w != WALK_OK)
 		fg_die(fg_where(), "0x%llx is not a valid mapping", (unsigned long long)va);
 	if (lvl + 1 != n)
@@ -465,6 +546,40 @@ static void need_ready(struct fg_machine *m, const char *where)
 		fg_die(where, "memory directive before the machine was set up");
 }
 
+/* Words that are not key=value. */
+static int positional(int argc, char **argv)
+{
+	int n = 0;
+	for (int i = 0; i < argc; i++)
+		n += strchr(argv[i], '=') == NULL;
+	return n;
+}
+
+/* The address space a directive names: dtb=ADDR, pid=N (the process's
+ * Pcb.DirectoryTableBase), or the kernel's. */
+static uint64_t space_of(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	const char *dtb = fg_arg(argc, argv, "dtb");
+	if (dtb)
+		return fg_parse_u64_or_die(where, "dtb", dtb);
+	const char *space = fg_arg(argc, argv, "space");
+	if (space) {
+		uint64_t i = fg_parse_u64_or_die(where, "space", space);
+		if (i >= fg_core(m)->nspaces)
+			fg_die(where, "no address space %s (see `addrspace`)", space);
+		return fg_core(m)->spaces[i];
+	}
+	const char *pid = fg_arg(argc, argv, "pid");
+	if (!pid)
+		return m->dtb;
+	uint64_t ep = fg_process_by_pid ? fg_process_by_pid(m, fg_parse_u64_or_die(where, "pid", pid)) : 0;
+	if (!ep)
+		fg_die(where, "no process with pid %s", pid);
+	uint8_t b[8] = { 0 };
+	fg_read(m, ep + fg_offset(m, "_EPROCESS", "Pcb.DirectoryTableBase"), b, ld_arch_ptr_size(m->arch));
+	return ld_le64(b) & ~(uint64_t)(m->arch == LD_ARCH_X86_PAE ? 0x1F : 0xFFF);
+}
+
 int fg_dir_largepage(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	need_ready(m, where);
@@ -479,12 +594,22 @@ int fg_dir_largepage(struct fg_machine *m, int argc, char **argv, const char *wh
 	return 0;
 }
 
+int fg_dir_addrspace(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	need_ready(m, where);
+	if (argc != 1)
+		fg_die(where, "usage: addrspace");
+	(void)fg_address_space_new(m);
+	return 0;
+}
+
 int fg_dir_map(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	need_ready(m, where);
-	if (argc != 3)
-		fg_die(where, "usage: map VA SIZE");
-	fg_map_range(m, fg_parse_u64_or_die(where, "VA", argv[1]), fg_parse_u64_or_die(where, "SIZE", argv[2]));
+	if (positional(argc, argv) != 3)
+		fg_die(where, "usage: map VA SIZE [pid=N|space=N|dtb=ADDR]");
+	fg_map_range_in(m, space_of(m, argc, argv, where), fg_parse_u64_or_die(where, "VA", argv[1]),
+			fg_parse_u64_or_die(where, "SIZE", argv[2]));
 	return 0;
 }
 
@@ -507,9 +632,10 @@ static size_t hex_bytes(const char *where, const char *s, uint8_t *out, size_t c
 int fg_dir_write(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	need_ready(m, where);
-	if (argc != 3)
-		fg_die(where, "usage: write VA u8=|u16=|u32=|u64=|ptr=N | ascii=TEXT | hex=BYTES");
+	if (positional(argc, argv) != 2)
+		fg_die(where, "usage: write VA u8=|u16=|u32=|u64=|ptr=N | ascii=TEXT | hex=BYTES [pid=N|space=N|dtb=ADDR]");
 	uint64_t va = fg_parse_u64_or_die(where, "VA", argv[1]);
+	uint64_t dtb = space_of(m, argc, argv, where);
 	static const struct { const char *key; size_t size; } ints[] = {
 		{ "u8", 1 }, { "u16", 2 }, { "u32", 4 }, { "u64", 8 }, { "ptr", 0 },
 	};
@@ -519,19 +645,19 @@ int fg_dir_write(struct fg_machine *m, int argc, char **argv, const char *where)
 			continue;
 		uint8_t b[8];
 		ld_put_le64(b, fg_parse_u64_or_die(where, ints[i].key, v));
-		fg_write(m, va, b, ints[i].size ? ints[i].size : ld_arch_ptr_size(m->arch));
+		fg_write_in(m, dtb, va, b, ints[i].size ? ints[i].size : ld_arch_ptr_size(m->arch));
 		return 0;
 	}
 	const char *text = fg_arg(argc, argv, "ascii");
 	if (text) {
-		fg_write(m, va, text, strlen(text));
+		fg_write_in(m, dtb, va, text, strlen(text));
 		return 0;
 	}
 	const char *hex = fg_arg(argc, argv, "hex");
 	if (!hex)
 		fg_die(where, "write: say what (u8= u16= u32= u64= ptr= ascii= hex=)");
 	uint8_t buf[512];
-	fg_write(m, va, buf, hex_bytes(where, hex, buf, sizeof(buf)));
+	fg_write_in(m, dtb, va, buf, hex_bytes(where, hex, buf, sizeof(buf)));
 	return 0;
 }
 

@@ -25,7 +25,7 @@
  *   processors N | bugcheck CODE [P1..P4] | time ISO8601|FILETIME |
  *   uptime SECONDS | tick N | kernel base=VA | pdb GUID AGE [name=X] |
  *   kdbg [encoded] [header=absent] | lowstub on|off     (forge_kernel.c)
- *   largepage VA SIZE | map VA SIZE | write VA KIND=VALUE |
+ *   largepage VA SIZE | map VA SIZE | write VA KIND=VALUE | addrspace |
  *   transition VA | pagefile VA [file=N] [offset=N]     (forge_paging.c)
  *
  * Errors name the place: "FILE:LINE: message", and the forge exits 1.
@@ -68,6 +68,7 @@ static const struct fg_directive directives[] = {
 	/* memory */
 	{ "largepage", fg_dir_largepage, false },
 	{ "map", fg_dir_map, false },
+	{ "addrspace", fg_dir_addrspace, false },
 	{ "write", fg_dir_write, false },
 	{ "transition", fg_dir_transition, false },
 	{ "pagefile", fg_dir_pagefile, false },
@@ -389,6 +390,7 @@ void fg_finish(struct fg_machine *m)
 			fg_die(fg_where(), "kdbg encoded: this forge has no KDBG encoder (forge_kdbg_encode.c)");
 		fg_kdbg_encode(m);
 	}
+	fg_paging_sync_spaces(m);
 	fg_paging_apply_edits(m);
 	c->finished = true;
 }
