@@ -99,8 +99,9 @@ static void addr_line(FILE *f, const char *key, uint64_t va, enum ld_fact_source
 static void text_identity(FILE *f, const struct ld_source_meta *m, const struct ld_kernel_info *i)
 {
 	char buf[160];
-	snprintf(buf, sizeof buf, "%s%s%s%s", m->format, m->layout ? " (" : "",
-		 m->layout ? m->layout : "", m->layout ? ")" : "");
+	bool layout = m->layout && strcmp(m->layout, m->format) != 0;
+	snprintf(buf, sizeof buf, "%s%s%s%s", m->format, layout ? " (" : "",
+		 layout ? m->layout : "", layout ? ")" : "");
 	line(f, "format:", buf, LD_FACT_NONE);
 	if (m->dump_type >= 0) {
 		snprintf(buf, sizeof buf, "%d", m->dump_type);

@@ -141,6 +141,21 @@ static void discover(struct ld_kernel *k)
 	ld_kernel_read_shared_data(k);
 }
 
+/* Dumps whose memory is not analysed (triage, unsupported architectures)
+ * still say where the kernel's tables and KDBG were: report that, as stated. */
+static void stated_pointers(struct ld_kernel *k)
+{
+	const struct ld_source_meta *m = ld_source_meta(k->src);
+	if (m->has_dtb) {
+		k->info.dtb = m->dtb;
+		k->info.dtb_from = LD_FACT_HEADER;
+	}
+	if (m->kdbg_va) {
+		k->info.kdbg = m->kdbg_va;
+		k->info.kdbg_from = LD_FACT_HEADER;
+	}
+}
+
 static void set_arch_name(struct ld_kernel *k)
 {
 	const char *name = ld_arch_name(k->info.arch);
@@ -171,15 +186,18 @@ ld_status ld_kernel_open(const char *path, const struct ld_kernel_opts *opts, st
 		return st;
 	}
 	ld_kernel_facts_from_meta(k);
-	if (k->info.arch == LD_ARCH_OTHER)
+	if (k->info.arch == LD_ARCH_OTHER) {
 		ld_warn("%s kernel: the dump is described, but its memory cannot be analysed "
 			"(only x86 and x64 are supported)",
 			k->info.machine == 0xaa64 ? "ARM64" : "this architecture's");
-	else if (k->info.triage)
+		stated_pointers(k);
+	} else if (k->info.triage) {
 		ld_warn("triage (small memory) dump: it holds only the faulting thread and process, "
 			"no port data");
-	else
+		stated_pointers(k);
+	} else {
 		discover(k);
+	}
 	ld_kernel_facts_finish(k);
 	set_arch_name(k);
 	if (arch_analysable(k->info.arch) && !k->info.triage &&
