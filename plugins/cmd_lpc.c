@@ -84,7 +84,7 @@ static void port_line(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, size
 		fprintf(ctx->out, "#%-4u", n);
 	fprintf(ctx->out, "%s %s", ld_text_port(pb, sizeof pb, m, p->addr), ld_port_kind_name(p->kind));
 	if (p->owner_known)
-		fprintf(ctx->out, " server pid %" PRIu64, p->owner_pid);
+		fprintf(ctx->out, " owner pid %" PRIu64, p->owner_pid);
 	fprintf(ctx->out, " queued %zu rundown %zu\n", p->nqueued, p->nreply_chain);
 }
 
@@ -140,7 +140,7 @@ static void thread_detail(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, 
 	if (s->wait != LD_LPC_NONE) {
 		const struct ld_lpc_wait *w = &m->waits[s->wait];
 		fprintf(ctx->out, "  Waiting for reply to LPC MessageId %08x:\n", w->message_id);
-		fprintf(ctx->out, "  Current LPC port %s\n", ld_text_port(pb, sizeof pb, m, w->port));
+		fprintf(ctx->out, "  Current LPC %s\n", ld_text_port(pb, sizeof pb, m, w->port));
 		fprintf(ctx->out, "  status %s: %s\n", ld_wait_status_name(w->status), w->why);
 		if (w->server_port)
 			fprintf(ctx->out, "  in the rundown queue of %s\n", ld_text_port(pb, sizeof pb, m, w->server_port));

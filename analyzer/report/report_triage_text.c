@@ -113,7 +113,11 @@ static void end_line(FILE *f, struct ld_kernel *k, const struct ld_lpc_model *m,
 		fprintf(f, "  end: the last thread is %s, not waiting\n", ld_thread_state_name(k, t->state));
 		return;
 	case LD_END_WAIT:
-		break;
+		if (e->object.addr)
+			break;
+		fprintf(f, "  end: waits (%s, %s) on an object this profile cannot locate\n",
+			ld_wait_reason_name(k, t->wait_reason), ld_text_duration(db, sizeof db, t->wait_seconds));
+		return;
 	case LD_END_QUEUED:
 		fprintf(f, "  end: the request waits in the server's queue\n");
 		return;

@@ -316,7 +316,9 @@ int fg_dir_message(struct fg_machine *m, int argc, char **argv, const char *wher
 	size_t size = fg_sizeof(m, MSG_T) + dlen;
 	/* An absent message gets a page of its own, so leaving the page out
 	 * takes nothing else with it. */
-	uint64_t msg = fg_kalloc(m, absent ? LD_PAGE_SIZE - fg_sizeof(m, "_POOL_HEADER") : size, "LpcM", true);
+	size_t pool_hdr = ld_profile_type(m->profile, "_POOL_HEADER") ? fg_sizeof(m, "_POOL_HEADER")
+								       : m->arch == LD_ARCH_X64 ? 16 : 8;
+	uint64_t msg = fg_kalloc(m, absent ? LD_PAGE_SIZE - pool_hdr : size, "LpcM", true);
 	message_header(m, msg, argc, argv, dlen, where);
 	message_sender_pid(m, msg, thread_arg(m, argc, argv, "from", where));
 	if (dlen)
