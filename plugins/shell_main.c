@@ -97,8 +97,10 @@ static bool repl_open(struct repl *r)
 	el_set(r->el, EL_PROMPT, prompt);
 	el_set(r->el, EL_HIST, history, r->hist);
 	el_set(r->el, EL_GETCFN, read_wchar);
-	el_set(r->el, EL_ADDFN, "lpcdump-complete", "complete a command, option, type or address",
-	       shell_complete_key);
+	/* The wide form: libedit's narrow EL_ADDFN duplicates both strings and
+	 * never frees them. */
+	el_wset(r->el, EL_ADDFN, L"lpcdump-complete", L"complete a command, option, type or address",
+		shell_complete_key);
 	el_set(r->el, EL_BIND, "^I", "lpcdump-complete", NULL);
 	el_source(r->el, NULL);   /* the user's ~/.editrc, if any */
 	return true;
