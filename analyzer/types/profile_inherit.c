@@ -139,6 +139,7 @@ ld_status ld_profile_inherit(struct ld_profile *p, const struct ld_profile *dono
 	if (p->arch != donor->arch)
 		return ld_fail(LD_ERR_ARG, "profile %s (%s) cannot borrow from %s (%s)", p->name,
 			       ld_arch_name(p->arch), donor->name, ld_arch_name(donor->arch));
+	donor = ld_profile_body(donor);
 	ld_status st = inherit_groups(p, donor);
 	if (st == LD_OK)
 		st = inherit_types(p, donor);

@@ -63,6 +63,7 @@ void ld_profile_free(struct ld_profile *p)
 {
 	if (!p)
 		return;
+	ld_profile_free(p->full);
 	ld_arena_free(&p->arena);
 	free(p);
 }
@@ -79,10 +80,18 @@ bool ld_profile_is_isf(const struct ld_profile *p) { return p->is_isf; }
 int ld_profile_service_pack(const struct ld_profile *p) { return p->service_pack; }
 uint32_t ld_profile_kernel_revision(const struct ld_profile *p) { return p->kernel_revision; }
 
-const char *ld_profile_setting(const struct ld_profile *p, const char *key)
+static const char *own_setting(const struct ld_profile *p, const char *key)
 {
 	for (size_t i = 0; i < p->nsettings; i++)
 		if (strcmp(p->settings[i].key, key) == 0)
 			return p->settings[i].value;
 	return NULL;
+}
+
+const char *ld_profile_setting(const struct ld_profile *p, const char *key)
+{
+	/* A lazy profile knows its header settings (family, decoding from the
+	 * index); anything else is in the body. */
+	const char *v = own_setting(p, key);
+	return v || !p->lazy ? v : own_setting(ld_profile_body(p), key);
 }

@@ -17,16 +17,18 @@ const struct ld_type *ld_profile_type(const struct ld_profile *p, const char *na
 {
 	if (!p || !name)
 		return NULL;
+	p = ld_profile_body(p);
 	return bsearch(name, p->types, p->ntypes, sizeof *p->types, type_key_cmp);
 }
 
 size_t ld_profile_ntypes(const struct ld_profile *p)
 {
-	return p->ntypes;
+	return ld_profile_body(p)->ntypes;
 }
 
 const struct ld_type *ld_profile_type_at(const struct ld_profile *p, size_t i)
 {
+	p = ld_profile_body(p);
 	return i < p->ntypes ? &p->types[i] : NULL;
 }
 
@@ -109,6 +111,7 @@ static const struct ld_const_group *find_group(const struct ld_profile *p, const
 {
 	if (!p || !group)
 		return NULL;
+	p = ld_profile_body(p);
 	return bsearch(group, p->groups, p->ngroups, sizeof *p->groups, group_key_cmp);
 }
 
@@ -146,6 +149,7 @@ bool ld_profile_symbol(const struct ld_profile *p, const char *name, uint64_t *r
 {
 	if (!p || !name)
 		return false;
+	p = ld_profile_body(p);
 	const struct ld_symbol *s = bsearch(name, p->symbols, p->nsymbols, sizeof *p->symbols,
 					    symbol_key_cmp);
 	if (!s)

@@ -300,6 +300,29 @@ static ld_status parse_header(const struct ctx *c, json_t *doc)
 	return LD_OK;
 }
 
+static ld_status keep_settings(struct ld_profile *p, struct ld_vec *settings)
+{
+	p->settings = ld_arena_alloc(&p->arena, settings->len, sizeof *p->settings);
+	if (p->settings && settings->len)
+		memcpy(p->settings, settings->data, settings->len * sizeof *p->settings);
+	p->nsettings = p->settings ? settings->len : 0;
+	ld_vec_free(settings);
+	return p->settings ? LD_OK : LD_ERR_NOMEM;
+}
+
+ld_status ld_profile_header_from_json(struct ld_profile *p, json_t *doc)
+{
+	struct ctx c = { p, p->path };
+	struct ld_vec settings;
+	ld_vec_init(&settings, sizeof(struct ld_setting));
+	ld_status st;
+	if ((st = parse_header(&c, doc)) != LD_OK || (st = parse_settings(&c, doc, &settings)) != LD_OK) {
+		ld_vec_free(&settings);
+		return st;
+	}
+	return keep_settings(p, &settings);
+}
+
 ld_status ld_profile_from_native(struct ld_profile *p, json_t *doc)
 {
 	struct ctx c = { p, p->path };
@@ -318,14 +341,5 @@ ld_status ld_profile_from_native(struct ld_profile *p, json_t *doc)
 		ld_vec_free(&settings);
 		return st;
 	}
-	p->settings = ld_arena_alloc(&p->arena, settings.len, sizeof *p->settings);
-	if (!p->settings) {
-		ld_vec_free(&settings);
-		return LD_ERR_NOMEM;
-	}
-	if (settings.len)
-		memcpy(p->settings, settings.data, settings.len * sizeof *p->settings);
-	p->nsettings = settings.len;
-	ld_vec_free(&settings);
-	return LD_OK;
+	return keep_settings(p, &settings);
 }

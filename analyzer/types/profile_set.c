@@ -20,7 +20,7 @@ struct ld_profile_set {
 static bool is_profile_file(const char *name)
 {
 	size_t n = strlen(name);
-	if (name[0] == '.')
+	if (name[0] == '.' || strcmp(name, LD_PROFILE_INDEX) == 0)
 		return false;
 	return (n > 5 && strcmp(name + n - 5, ".json") == 0) ||
 	       (n > 8 && strcmp(name + n - 8, ".json.xz") == 0);
@@ -63,15 +63,16 @@ ld_status ld_profile_set_add(struct ld_profile_set *set, struct ld_profile *p)
 	return st;
 }
 
-static void add_file(struct ld_profile_set *set, const char *dir, const char *name)
+static void add_file(struct ld_profile_set *set, const char *dir, const char *name, json_t *index)
 {
 	size_t len = strlen(dir) + strlen(name) + 2;
 	char *path = malloc(len);
 	if (!path)
 		return;
 	snprintf(path, len, "%s/%s", dir, name);
-	struct ld_profile *p;
-	ld_status st = ld_profile_load(path, &p);
+	json_t *entry = json_object_get(index, name);
+	struct ld_profile *p = entry ? ld_profile_from_index(path, entry) : NULL;
+	ld_status st = p ? LD_OK : ld_profile_load(path, &p);
 	free(path);
 	if (st != LD_OK) {
 		ld_warn("profile skipped: %s", ld_errmsg());
@@ -117,10 +118,12 @@ ld_status ld_profile_set_add_dir(struct ld_profile_set *set, const char *dir)
 	ld_status st = list_dir(dir, &names, &n);
 	if (st != LD_OK)
 		return st;
+	json_t *index = ld_profile_index_load(dir);
 	for (size_t i = 0; i < n; i++) {
-		add_file(set, dir, names[i]);
+		add_file(set, dir, names[i], index);
 		free(names[i]);
 	}
+	json_decref(index);
 	free(names);
 	return LD_OK;
 }

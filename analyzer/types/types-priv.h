@@ -65,6 +65,10 @@ struct ld_profile {
 	size_t nsymbols;
 	struct ld_setting *settings;
 	size_t nsettings;
+	/* Lazy profiles (from a directory's index.json) carry only the header
+	 * until a lookup needs the body, which is then loaded into `full`. */
+	bool lazy, lazy_failed;
+	struct ld_profile *full;
 };
 
 /* profile_native.c / profile_isf.c: fill p from a parsed document. The caller
@@ -72,6 +76,18 @@ struct ld_profile {
 ld_status ld_profile_from_native(struct ld_profile *p, json_t *doc);
 ld_status ld_profile_from_isf(struct ld_profile *p, json_t *doc);
 bool ld_profile_doc_is_isf(json_t *doc);
+/* Only the header members (name, arch, build, match, decoding...). */
+ld_status ld_profile_header_from_json(struct ld_profile *p, json_t *doc);
+
+/* profile_lazy.c: directory indexes and on-demand loading. */
+#define LD_PROFILE_INDEX "index.json"
+/* The index of dir as a JSON object file name → entry, or NULL (none/bad). */
+json_t *ld_profile_index_load(const char *dir);
+/* A lazy profile for path from its index entry; NULL (and a warning) when
+ * the entry is unusable or the file's size disagrees (then load it fully). */
+struct ld_profile *ld_profile_from_index(const char *path, json_t *entry);
+/* What lookups read: the profile itself, or a lazy profile's loaded body. */
+const struct ld_profile *ld_profile_body(const struct ld_profile *p);
 
 /* profile_file.c: the whole file (decompressed when it ends in .xz), capped. */
 ld_status ld_profile_read_file(const char *path, char **data, size_t *len);

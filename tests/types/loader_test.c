@@ -252,6 +252,89 @@ static void test_dir(void)
 	rmdir(sub);
 }
 
+
+/* index.json: a file it describes with the right size is read on demand
+ * (header from the index, body on first lookup); a size mismatch or a file
+ * it does not describe is read whole; a broken index is ignored with a
+ * warning. */
+static void write_index(const char *sub, const char *entry_name, long bytes, const char *desc)
+{
+	char path[200];
+	snprintf(path, sizeof path, "%s/index.json", sub);
+	FILE *f = fopen(path, "w");
+	fprintf(f, "{\"format\": \"lpcdump-profile-index/1\", \"profiles\": {\"a.json\": "
+		"{\"name\": \"%s\", \"description\": \"%s\", \"arch\": \"x86\", \"nt_build\": 2600, "
+		"\"match\": {\"family\": \"nt5.1\"}, \"bytes\": %ld}}}", entry_name, desc, bytes);
+	fclose(f);
+}
+
+static void test_index(void)
+{
+	char sub[128], path[200];
+	snprintf(sub, sizeof sub, "%s/idx", dir);
+	CHECK(mkdir(sub, 0700) == 0, "mkdir");
+	snprintf(path, sizeof path, "%s/a.json", sub);
+	FILE *f = fopen(path, "w");
+	fputs(good, f);
+	fclose(f);
+	struct ld_profile_set *set;
+	uint32_t off;
+
+	/* Right size: lazy, header from the index (description proves it). */
+	write_index(sub, "t", (long)strlen(good), "from index");
+	ld_warn_clear();
+	set = NULL;
+	unsetenv("LPCDUMP_STRUCTS");
+	ld_profile_set_load(&set);
+	size_t before = ld_profile_set_count(set);
+	CHECK(ld_profile_set_add_dir(set, sub) == LD_OK && ld_profile_set_count(set) == before + 1,
+	      "index dir");
+	const struct ld_profile *p = ld_profile_set_find(set, "t");
+	CHECK(p && strcmp(ld_profile_description(p), "from index") == 0, "lazy header from index");
+	CHECK(p && ld_profile_offset(p, "_T", "a.Blink", &off) == LD_OK && off == 4, "lazy body");
+	CHECK(p && strcmp(ld_profile_setting(p, "family"), "nt5.1") == 0, "lazy setting");
+	CHECK(p && ld_profile_setting(p, "handle_table") == NULL, "setting only in body: none");
+	uint64_t rva;
+	CHECK(p && ld_profile_symbol(p, "PsActiveProcessHead", &rva) && rva == 4096, "lazy symbol");
+	CHECK(ld_warn_count() == 0, "no warnings");
+	ld_profile_set_free(set);
+
+	/* Stale: the file's size differs, so it is read whole. */
+	write_index(sub, "t", 3, "from index");
+	ld_profile_set_load(&set);
+	ld_profile_set_add_dir(set, sub);
+	p = ld_profile_set_find(set, "t");
+	CHECK(p && strcmp(ld_profile_description(p), "t") == 0, "stale index: read whole");
+	ld_profile_set_free(set);
+
+	/* Wrong name in the index: the body wins, with a warning. */
+	write_index(sub, "other", (long)strlen(good), "x");
+	ld_warn_clear();
+	ld_profile_set_load(&set);
+	ld_profile_set_add_dir(set, sub);
+	p = ld_profile_set_find(set, "other");
+	CHECK(p && ld_profile_type(p, "_T") != NULL, "body behind a wrong index name");
+	CHECK(ld_warn_count() == 1 && strstr(ld_warn_get(0), "index out of date"), "stale-name warning");
+	ld_profile_set_free(set);
+
+	/* A broken index is ignored. */
+	snprintf(path, sizeof path, "%s/index.json", sub);
+	f = fopen(path, "w");
+	fputs("{\"format\": 1}", f);
+	fclose(f);
+	ld_warn_clear();
+	ld_profile_set_load(&set);
+	ld_profile_set_add_dir(set, sub);
+	CHECK(ld_profile_set_find(set, "t") != NULL, "broken index: files still read");
+	CHECK(ld_warn_count() == 1 && strstr(ld_warn_get(0), "index.json ignored"), "index warning");
+	ld_profile_set_free(set);
+	ld_warn_clear();
+	unlink(path);
+	snprintf(path, sizeof path, "%s/a.json", sub);
+	unlink(path);
+	rmdir(sub);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "%s/ldtypes.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -261,6 +344,7 @@ int main(void)
 	test_bad();
 	test_isf();
 	test_dir();
+	test_index();
 	const char *names[] = { "good.json", "bad.json", "nt.json", "nt.json.xz", "broken.json.xz" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char path[128];
