@@ -111,6 +111,9 @@ void ld_kernel_read_shared_data(struct ld_kernel *k);
 
 /* kernel_facts.c: the facts the container gives, and derived ones. */
 void ld_kernel_facts_from_meta(struct ld_kernel *k);
+/* The build from NtBuildLab as soon as KDBG is read (the address space
+ * needs it for pagefile entries), without warning when there is none. */
+void ld_kernel_facts_early_build(struct ld_kernel *k);
 void ld_kernel_facts_finish(struct ld_kernel *k);
 
 #endif

@@ -74,6 +74,15 @@ static uint32_t build_from_lab(const char *lab)
 	return (uint32_t)b;
 }
 
+void ld_kernel_facts_early_build(struct ld_kernel *k)
+{
+	uint32_t b = build_from_lab(k->build_lab);
+	if (k->info.build || !b)
+		return;
+	k->info.build = b;
+	k->info.build_from = LD_FACT_KDBG;
+}
+
 static void finish_build(struct ld_kernel *k)
 {
 	struct ld_kernel_info *i = &k->info;

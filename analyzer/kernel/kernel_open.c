@@ -138,6 +138,12 @@ static void discover(struct ld_kernel *k)
 		if (!retry_with_scanned_dtb(k))
 			ld_warn("KDBG: %s", why);
 	}
+	ld_kernel_facts_early_build(k);
+	if (k->info.build) {
+		/* Pagefile entries are laid out by build (17134 moved the file number). */
+		struct ld_vas_opts vo = { .build = k->info.build };
+		ld_vas_set_opts(k->vas, &vo);
+	}
 	ld_kernel_read_shared_data(k);
 }
 

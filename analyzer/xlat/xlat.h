@@ -63,5 +63,8 @@ ld_status ld_vas_clone_dtb(const struct ld_vas *vas, uint64_t dtb, struct ld_vas
 const char *ld_pte_kind_name(enum ld_pte_kind k);
 /* Forget cached translations and page-table pages (live targets: memory changed). */
 void ld_vas_flush(struct ld_vas *vas);
+/* Replace the software-PTE details (the build becomes known after the
+ * address space is needed to find it). */
+void ld_vas_set_opts(struct ld_vas *vas, const struct ld_vas_opts *opts);
 
 #endif

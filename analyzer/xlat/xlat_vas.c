@@ -87,6 +87,12 @@ void ld_vas_flush(struct ld_vas *vas)
 		ld_tlb_flush(vas);
 }
 
+void ld_vas_set_opts(struct ld_vas *vas, const struct ld_vas_opts *opts)
+{
+	if (vas && opts)
+		vas->opts = *opts;
+}
+
 static bool va_in_range(enum ld_arch arch, uint64_t va)
 {
 	if (arch != LD_ARCH_X64)
