@@ -88,7 +88,11 @@ ld_status lpc_nt5_discover_links(struct lpc_nt5 *d)
 			keep_going(&a, lpc_nt5_port_note(d, m->messages[i].sender_port, LD_FOUND_LINK, NULL));
 	/* nports grows while we go: the loop reaches the new ones too. */
 	for (size_t i = 0; i < m->nports && a.st == LD_OK; i++) {
+		uint64_t self = m->ports[i].addr;
 		uint64_t c = m->ports[i].connection_port, p = m->ports[i].connected_port;
+		/* A connection port names itself: that is not another way to find it. */
+		c = c == self ? 0 : c;
+		p = p == self ? 0 : p;
 		if (c && keep_going(&a, lpc_nt5_port_note(d, c, LD_FOUND_LINK, NULL)) && p)
 			keep_going(&a, lpc_nt5_port_note(d, p, LD_FOUND_LINK, NULL));
 		else if (p)
