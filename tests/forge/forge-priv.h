@@ -50,6 +50,10 @@ struct fg_core {
 	struct fg_pte_edit *edits;
 	size_t nedits, capedits;
 
+	uint32_t *slot;                  /* pfn → index+1 in m->pages (0: absent) */
+	uint64_t slot_cap;
+	bool pages_sorted;               /* m->pages in PFN order */
+
 	uint64_t *spaces;                /* process address spaces (DTBs) */
 	size_t nspaces, capspaces;
 
@@ -77,6 +81,7 @@ uint64_t fg_parse_u64_or_die(const char *where, const char *what, const char *s)
 
 /* forge_memory.c */
 bool fg_phys_reserved(const struct fg_machine *m, uint64_t pfn);
+void fg_phys_sort(struct fg_machine *m);
 void fg_ram_default(struct fg_machine *m, uint64_t size);
 
 /* forge_paging.c */

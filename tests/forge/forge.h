@@ -48,7 +48,7 @@ struct fg_machine {
 	/* physical memory: RAM ranges (with holes) and the pages that hold data */
 	struct fg_ram_range ram[16];
 	size_t nram;
-	struct fg_page *pages;       /* sorted by pfn */
+	struct fg_page *pages;       /* sorted by pfn once fg_finish() ran */
 	size_t npages, cappages;
 
 	/* kernel facts the emitters put in headers */

@@ -93,6 +93,7 @@ void fg_machine_free(struct fg_machine *m)
 		free(c->reserved);
 		free(c->edits);
 		free(c->spaces);
+		free(c->slot);
 		free(c);
 	}
 	if (m->profiles)
@@ -181,43 +182,79 @@ static bool in_ram(const struct fg_machine *m, uint64_t pfn)
 
 /* ---- pages ---- */
 
-/* Index of the first page with pfn >= the given one. */
-static size_t page_lower_bound(const struct fg_machine *m, uint64_t pfn)
+/* Pages are found through a PFN-indexed slot table (O(1)); m->pages is
+ * appended to while the scenario runs and sorted by PFN in fg_finish(), the
+ * order the emitters walk. */
+static uint32_t *slot_table(struct fg_machine *m)
 {
-	size_t lo = 0, hi = m->npages;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (m->pages[mid].pfn < pfn)
-			lo = mid + 1;
-		else
-			hi = mid;
+	struct fg_core *c = fg_core(m);
+	uint64_t need = fg_max_pfn(m);
+	if (c->slot_cap < need) {
+		if (need > (1ull << 28))
+			fg_die(fg_where(), "forged RAM too large (at most 1 TiB)");
+		c->slot = fg_xrealloc(c->slot, need, sizeof(*c->slot));
+		memset(c->slot + c->slot_cap, 0, (need - c->slot_cap) * sizeof(*c->slot));
+		c->slot_cap = need;
 	}
-	return lo;
+	return c->slot;
+}
+
+static struct fg_page *page_of(const struct fg_machine *m, uint64_t pfn)
+{
+	const struct fg_core *c = m->core;
+	if (!c || pfn >= c->slot_cap || !c->slot[pfn])
+		return NULL;
+	return &m->pages[c->slot[pfn] - 1];
 }
 
 bool fg_phys_present(const struct fg_machine *m, uint64_t pfn)
 {
-	size_t i = page_lower_bound(m, pfn);
-	return i < m->npages && m->pages[i].pfn == pfn;
+	return page_of(m, pfn) != NULL;
+}
+
+static int page_cmp(const void *a, const void *b)
+{
+	const struct fg_page *x = a, *y = b;
+	return x->pfn < y->pfn ? -1 : x->pfn > y->pfn;
+}
+
+void fg_phys_sort(struct fg_machine *m)
+{
+	struct fg_core *c = fg_core(m);
+	if (c->pages_sorted)
+		return;
+	qsort(m->pages, m->npages, sizeof(*m->pages), page_cmp);
+	uint32_t *slot = slot_table(m);
+	for (size_t i = 0; i < m->npages; i++)
+		slot[m->pages[i].pfn] = (uint32_t)(i + 1);
+	c->pages_sorted = true;
 }
 
 uint8_t *fg_phys_page(struct fg_machine *m, uint64_t pfn, bool create)
 {
-	size_t i = page_lower_bound(m, pfn);
-	if (i < m->npages && m->pages[i].pfn == pfn)
-		return m->pages[i].data;
+	struct fg_page *p = page_of(m, pfn);
+	if (p)
+		return p->data;
 	if (!create)
 		return NULL;
 	if (!in_ram(m, pfn))
 		fg_die(fg_where(), "physical page 0x%llx is outside RAM",
 		       (unsigned long long)(pfn << LD_PAGE_SHIFT));
+	if (m->npages >= UINT32_MAX - 1)
+		fg_die(fg_where(), "too many forged pages");
+	uint32_t *slot = slot_table(m);
+	struct fg_core *c = fg_core(m);
 	FG_GROW(m->pages, m->npages, m->cappages);
-	memmove(&m->pages[i + 1], &m->pages[i], (m->npages - i) * sizeof(*m->pages));
-	m->npages++;
-	m->pages[i].pfn = pfn;
-	m->pages[i].data = fg_xrealloc(NULL, LD_PAGE_SIZE, 1);
-	memset(m->pages[i].data, 0, LD_PAGE_SIZE);
-	return m->pages[i].data;
+	uint8_t *data = fg_xrealloc(NULL, LD_PAGE_SIZE, 1);
+	memset(data, 0, LD_PAGE_SIZE);
+	m->pages[m->npages] = (struct fg_page){ pfn, data };
+	slot[pfn] = (uint32_t)++m->npages;
+	/* After fg_finish() the emitters rely on the order: keep it. */
+	bool was_sorted = c->pages_sorted;
+	c->pages_sorted = m->npages == 1 || (was_sorted && m->pages[m->npages - 2].pfn < pfn);
+	if (was_sorted && !c->pages_sorted && c->finished)
+		fg_phys_sort(m);
+	return data;
 }
 
 bool fg_phys_reserved(const struct fg_machine *m, uint64_t pfn)
@@ -307,9 +344,9 @@ static bool run_free(const struct fg_machine *m, uint64_t base, uint64_t n)
 	}
 	if (!inside)
 		return false;
-	size_t i = page_lower_bound(m, base);
-	if (i < m->npages && m->pages[i].pfn < base + n)
-		return false;
+	for (uint64_t k = 0; k < n; k++)
+		if (fg_phys_present(m, base + k))
+			return false;
 	const struct fg_core *c = m->core;
 	for (size_t k = 0; c && k < c->nreserved; k++)
 		if (base < c->reserved[k].base + c->reserved[k].n && c->reserved[k].base < base + n)

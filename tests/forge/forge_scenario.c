@@ -392,5 +392,6 @@ void fg_finish(struct fg_machine *m)
 	}
 	fg_paging_sync_spaces(m);
 	fg_paging_apply_edits(m);
+	fg_phys_sort(m);
 	c->finished = true;
 }
