@@ -2,8 +2,9 @@
  * xlat_addrxlat.c — the hardware page-table walk, done by libaddrxlat over
  * our physical source.
  *
- * libaddrxlat reads page-table pages through a get-page callback; ours serves
- * them from a small cache in front of ld_source_read(). The walk is driven
+ * libaddrxlat reads page-table pages through a get-page callback; ours lends
+ * them from a small cache in front of ld_source_read() (see ld_ptc_entry for
+ * why lent slots are pinned). The walk is driven
  * step by step (addrxlat_launch/addrxlat_step) rather than in one call so
  * that when it stops at a not-present entry we know the entry and its level
  * and can look at it as a Windows software PTE. A page table held in a
@@ -15,35 +16,63 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* libaddrxlat keeps the buffers it was given in its own small cache and
- * reuses them until it calls put_page, so it gets a private copy: a slot of
- * our page cache may be refilled with another page meanwhile. */
 static void put_page(const addrxlat_buffer_t *buf)
 {
-	free(buf->priv);
+	struct ld_ptc_entry *e = buf->priv;
+	if (e->heap)
+		free(e);
+	else if (e->pins)
+		e->pins--;
+}
+
+/* The page at pa lent to libaddrxlat: a cache slot, pinned, or a heap copy
+ * when the slot is pinned by another page. NULL with *st set on failure. */
+static struct ld_ptc_entry *lend_page(struct ld_vas *vas, uint64_t pa, ld_status *st)
+{
+	uint64_t key = (pa >> LD_PAGE_SHIFT) + 1;
+	struct ld_ptc_entry *e = &vas->ptc[(pa >> LD_PAGE_SHIFT) % LD_PTC_SIZE];
+
+	if (e->pa_page != key && e->pins) {
+		e = malloc(sizeof *e);
+		if (!e) {
+			*st = ld_fail(LD_ERR_NOMEM, "page table copy");
+			return NULL;
+		}
+		e->heap = true;
+		e->pa_page = 0;
+	}
+	if (e->pa_page != key) {
+		e->pa_page = 0;
+		*st = ld_source_read(vas->src, pa, e->data, LD_PAGE_SIZE);
+		if (*st != LD_OK) {
+			if (e->heap)
+				free(e);
+			return NULL;
+		}
+		e->pa_page = key;
+	}
+	if (!e->heap)
+		e->pins++;
+	return e;
 }
 
 static addrxlat_status get_page(const addrxlat_cb_t *cb, addrxlat_buffer_t *buf)
 {
 	struct ld_vas *vas = cb->priv;
-	const uint8_t *page;
 	uint64_t pa = buf->addr.addr & ~(uint64_t)(LD_PAGE_SIZE - 1);
+	ld_status st = LD_OK;
 
 	if (buf->addr.as != ADDRXLAT_MACHPHYSADDR && buf->addr.as != ADDRXLAT_KPHYSADDR)
 		return addrxlat_ctx_err(vas->ctx, ADDRXLAT_ERR_NOMETH, "not a physical address");
-	ld_status st = ld_xlat_table_page(vas, pa, &page);
-	if (st != LD_OK) {
+	struct ld_ptc_entry *e = lend_page(vas, pa, &st);
+	if (!e) {
 		vas->read_status = st;
 		vas->read_fail_pa = buf->addr.addr;
 		return addrxlat_ctx_err(vas->ctx, ADDRXLAT_ERR_NODATA, "page table page missing");
 	}
-	uint8_t *copy = malloc(LD_PAGE_SIZE);
-	if (!copy)
-		return addrxlat_ctx_err(vas->ctx, ADDRXLAT_ERR_NOMEM, "page table copy");
-	memcpy(copy, page, LD_PAGE_SIZE);
-	buf->priv = copy;
+	buf->priv = e;
 	buf->addr.addr = pa;
-	buf->ptr = copy;
+	buf->ptr = e->data;
 	buf->size = LD_PAGE_SIZE;
 	buf->byte_order = ADDRXLAT_LITTLE_ENDIAN;
 	buf->put_page = put_page;
@@ -54,22 +83,6 @@ static unsigned long read_caps(const addrxlat_cb_t *cb)
 {
 	(void)cb;
 	return ADDRXLAT_CAPS(ADDRXLAT_MACHPHYSADDR) | ADDRXLAT_CAPS(ADDRXLAT_KPHYSADDR);
-}
-
-ld_status ld_xlat_table_page(struct ld_vas *vas, uint64_t pa, const uint8_t **page)
-{
-	uint64_t key = (pa >> LD_PAGE_SHIFT) + 1;
-	struct ld_ptc_entry *e = &vas->ptc[(pa >> LD_PAGE_SHIFT) % LD_PTC_SIZE];
-
-	if (e->pa_page != key) {
-		e->pa_page = 0;
-		ld_status st = ld_source_read(vas->src, pa, e->data, LD_PAGE_SIZE);
-		if (st != LD_OK)
-			return st;
-		e->pa_page = key;
-	}
-	*page = e->data;
-	return LD_OK;
 }
 
 /* The paging form of each architecture: field sizes from the page offset up. */
@@ -182,16 +195,17 @@ static ld_status walk_below_transition(struct ld_vas *vas, uint64_t va, uint64_t
 	unsigned esz = entry_size(vas->arch);
 
 	while (level > 1) {
-		const uint8_t *page;
+		uint8_t raw[8];
 		level--;
-		uint64_t off = table_index(vas->arch, va, level) * esz;
-		ld_status st = ld_xlat_table_page(vas, table_pa, &page);
+		uint64_t at = table_pa + table_index(vas->arch, va, level) * esz;
+		/* Rare path: read the one entry, not through the lent-page cache. */
+		ld_status st = ld_source_read(vas->src, at, raw, esz);
 		if (st != LD_OK) {
 			vas->read_status = st;
-			vas->read_fail_pa = table_pa + off;
+			vas->read_fail_pa = at;
 			return report_missing_table(vas, va, level, res);
 		}
-		uint64_t e = esz == 4 ? ld_le32(page + off) : ld_le64(page + off);
+		uint64_t e = esz == 4 ? ld_le32(raw) : ld_le64(raw);
 		if (!(e & 1)) {
 			st = ld_pte_decode_software(vas->arch, &vas->opts, va, e, level, res);
 			if (st != LD_OK || level == 1)
@@ -236,10 +250,13 @@ ld_status ld_xlat_hw_walk(struct ld_vas *vas, uint64_t va, struct ld_xlat_result
 	step.ctx = vas->ctx;
 	step.sys = NULL;
 	step.meth = &vas->meth;
+	memset(res, 0, sizeof *res);
+	if (!vas->ctx) {
+		res->kind = LD_PTE_BAD;
+		return ld_fail(LD_ERR_NOMEM, "VA 0x%" PRIx64 ": no translation context", va);
+	}
 	vas->read_status = LD_OK;
 	addrxlat_ctx_clear_err(vas->ctx);
-
-	memset(res, 0, sizeof *res);
 	addrxlat_status st = addrxlat_launch(&step, va);
 	if (st != ADDRXLAT_OK) {
 		res->kind = LD_PTE_NONE;

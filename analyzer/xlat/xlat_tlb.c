@@ -51,6 +51,4 @@ void ld_tlb_flush(struct ld_vas *vas)
 {
 	for (size_t i = 0; i < LD_TLB_SIZE; i++)
 		vas->tlb[i].vpage = 0;
-	for (size_t i = 0; i < LD_PTC_SIZE; i++)
-		vas->ptc[i].pa_page = 0;
 }

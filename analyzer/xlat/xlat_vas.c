@@ -81,10 +81,20 @@ ld_status ld_vas_clone_dtb(const struct ld_vas *vas, uint64_t dtb, struct ld_vas
 	return ld_vas_open(vas->src, vas->arch, dtb, &vas->opts, out);
 }
 
+/* libaddrxlat caches page-table buffers inside its context, so forgetting
+ * them means a new context; the old one returns its pages on release. */
 void ld_vas_flush(struct ld_vas *vas)
 {
-	if (vas)
-		ld_tlb_flush(vas);
+	if (!vas)
+		return;
+	ld_tlb_flush(vas);
+	ld_xlat_hw_fini(vas);
+	for (size_t i = 0; i < LD_PTC_SIZE; i++) {
+		vas->ptc[i].pa_page = 0;
+		vas->ptc[i].pins = 0;   /* nothing holds them once the context is gone */
+	}
+	if (ld_xlat_hw_init(vas) != LD_OK)
+		ld_warn("address space: cannot recreate the translation context: %s", ld_errmsg());
 }
 
 void ld_vas_set_opts(struct ld_vas *vas, const struct ld_vas_opts *opts)
