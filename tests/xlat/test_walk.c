@@ -187,7 +187,7 @@ static void test_pae(void)
 
 /*
  * libaddrxlat keeps page buffers between walks: page-table pages that share
- * a slot of our page cache (PFNs 64 apart) must not show each other's bytes
+ * a slot of our page cache (PFNs LD_PTC_SIZE apart) must not show each other's bytes
  * to it. Walk through tables that collide with the PML4's slot, then walk
  * again through the PML4.
  */
@@ -200,7 +200,7 @@ static void test_cache_aliasing(void)
 	fake_put64(s, 0x10000 + 8 * 0x1f0, 0x11000 | P);
 	fake_put64(s, 0x11000, 0x12000 | P);
 	for (uint64_t i = 0; i < 8; i++) {
-		uint64_t pt = 0x10000 + (i + 1) * 64 * 0x1000;   /* same slot as the PML4 */
+		uint64_t pt = 0x10000 + (i + 1) * LD_PTC_SIZE * 0x1000ull;   /* the PML4's slot */
 		fake_put64(s, 0x12000 + 8 * i, pt | P);
 		fake_put64(s, pt, (0x200000 + i * 0x1000) | P);
 	}
