@@ -77,9 +77,15 @@ static ld_status reassemble(struct ld_file *in, int out, const char *path)
 		if (off == UINT64_MAX && len == UINT64_MAX)
 			return pieces ? LD_OK : ld_fail(LD_ERR_FORMAT, "%s: flattened kdump holds nothing", path);
 		pos += 16;
-		if (len > FLAT_MAX_PIECE || off > FLAT_MAX_OFFSET || len > size - pos)
+		if (len > FLAT_MAX_PIECE || off > FLAT_MAX_OFFSET)
 			return ld_fail(LD_ERR_FORMAT, "%s: flattened kdump record at 0x%" PRIx64
 				       " is bad (offset 0x%" PRIx64 ", size 0x%" PRIx64 ")", path, pos - 16, off, len);
+		if (len > size - pos) {
+			/* Cut short: keep what arrived; the pages it lacks read as absent. */
+			ld_warn("%s: flattened kdump truncated in the record at 0x%" PRIx64 ": reading what is there",
+				path, pos - 16);
+			return copy_piece(in, pos, out, off, size - pos);
+		}
 		if ((st = copy_piece(in, pos, out, off, len)) != LD_OK)
 			return st;
 		pos += len;
@@ -121,6 +127,8 @@ static ld_status flat_open(struct ld_source *src)
 	/* From here on it is a kdump file like any other. */
 	ld_file_close(src->file);
 	src->file = whole;
+	if ((st = ld_kdump_check_layout(whole, src->path)) != LD_OK)
+		return st;
 	src->ops = &ld_source_kdump_ops;
 	src->meta.format = ld_source_kdump_ops.name;
 	src->meta.file_size = ld_file_size(whole);

@@ -117,6 +117,10 @@ extern const struct ld_source_ops ld_source_gdb_ops;         /* source_gdb.c: gd
 extern const struct ld_source_ops ld_source_mem_ops;         /* source_livemem.c: mem:// */
 extern const struct ld_source_ops ld_source_kdump_flat_ops;  /* kdump_flat.c: makedumpfile -F / QEMU < 8.2 */
 
+/* kdump_layout.c: refuse a kdump-compressed file whose header, sub-header or
+ * bitmaps are cut short, before libkdumpfile (which crashes on them) opens it. */
+ld_status ld_kdump_check_layout(struct ld_file *f, const char *path);
+
 /* Keep a copy of the CPU context found in the container. */
 ld_status ld_source_set_context(struct ld_source *src, const void *data, size_t len);
 
