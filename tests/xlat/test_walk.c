@@ -121,6 +121,13 @@ static void test_x64(void)
 	ld_vas_flush(vas);
 	expect(vas, base + 0x123, LD_OK, LD_PTE_VALID, 0x20123, NULL);
 	CHECK(fake_reads(s) > before, "flush kept cached translations");
+	/* Live targets: tables change under us; after a flush the new ones count. */
+	fake_put64(s, 0x13000 + 0, 0x21000 | P);
+	expect(vas, base + 0x123, LD_OK, LD_PTE_VALID, 0x20123, NULL);   /* cached */
+	ld_vas_flush(vas);
+	expect(vas, base + 0x123, LD_OK, LD_PTE_VALID, 0x21123, NULL);
+	fake_put64(s, 0x13000 + 0, 0x20000 | P);
+	ld_vas_flush(vas);
 
 	struct ld_vas *clone;
 	CHECK(ld_vas_clone_dtb(vas, 0x10000, &clone) == LD_OK, "clone");
