@@ -2,6 +2,7 @@
 #include "plugins.h"
 #include "session-priv.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdarg.h>
@@ -32,22 +33,30 @@ int ld_cmd_error(const char *cmd, ld_status st, const char *fmt, ...)
 	return ld_exit_for_status(st);
 }
 
+/* "N" of "#N": the address of row N of the shell's last listing. */
+static bool parse_row(struct ld_cmd_ctx *ctx, const char *digits, uint64_t *out)
+{
+	char *end;
+	if (!ctx || !ctx->session || !isdigit((unsigned char)digits[0]))
+		return false;
+	errno = 0;
+	unsigned long n = strtoul(digits, &end, 10);
+	if (errno || *end || n > LD_SESSION_MAX_ROWS)
+		return false;
+	const struct ld_session_row *row = ld_session_row(ctx->session, (unsigned)n);
+	if (!row)
+		return false;
+	*out = row->addr;
+	return true;
+}
+
 bool ld_cmd_parse_u64(struct ld_cmd_ctx *ctx, const char *s, uint64_t *out)
 {
 	if (!s || !*s)
 		return false;
 	/* "#N": row N of the shell's last listing (session.c). */
-	if (s[0] == '#') {
-		char *end;
-		errno = 0;
-		unsigned long n = strtoul(s + 1, &end, 10);
-		const struct ld_session_row *row =
-			ctx && !errno && !*end && s[1] && n <= LD_SESSION_MAX_ROWS ? ld_session_row(ctx->session, (unsigned)n) : NULL;
-		if (!row)
-			return false;
-		*out = row->addr;
-		return true;
-	}
+	if (s[0] == '#')
+		return parse_row(ctx, s + 1, out);
 	/* WinDbg habit: addresses may carry a backtick (fffff800`01234567). */
 	char buf[64];
 	size_t j = 0;

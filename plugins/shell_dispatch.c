@@ -125,11 +125,11 @@ static int run_one(struct ld_cmd_ctx *ctx, struct shell_words *w)
 	shell_pager_begin(ctx, &pg);
 	if (!shell_alias_apply(ctx, w, &rc) && take_globals(ctx, w))
 		rc = run_table_command(ctx, w);
+	/* Checked before paging: Ctrl-C inside the pager belongs to the pager. */
+	bool cut = ld_interrupted && rc != LD_EXIT_INTERRUPTED;
 	shell_pager_end(ctx, &pg);
-	if (ld_interrupted && rc != LD_EXIT_INTERRUPTED) {
-		/* The command stopped early on Ctrl-C: its output is partial. */
+	if (cut)   /* the command stopped early on Ctrl-C: its output is partial */
 		rc = ld_cmd_error(w->argv[0], LD_ERR_INTERRUPTED, "interrupted");
-	}
 	ld_interrupted = 0;
 	if (!ctx->json)
 		ld_cmd_print_warnings(ctx);
