@@ -1,5 +1,5 @@
 /*
- * cmd_dt.c — `dt TYPE [ADDR] [-r [DEPTH]] [--json] [DUMP]`: a structure's
+ * cmd_dt.c — `dt TYPE [ADDR] [FIELD...] [-r [DEPTH]] [--json] [DUMP]`: a structure's
  * layout, or its values at ADDR, WinDbg style:
  *
  *     +0x1ec Cid              : _CLIENT_ID
@@ -9,8 +9,11 @@
  *
  * The profile is the open dump's, or --profile NAME / --symbols FILE without
  * a dump (layouts only). -r descends into embedded structs (offsets then are
- * relative to the embedded struct, as WinDbg shows them). Values that cannot
- * be read are shown as unavailable with the reason, never guessed.
+ * relative to the embedded struct, as WinDbg shows them). Field names after
+ * the type (and address) show only those fields: a name, a dotted path
+ * through embedded structs (Tcb.WaitReason), or a prefix ending in '*'.
+ * Values that cannot be read are shown as unavailable with the reason, never
+ * guessed.
  */
 #include "plugins.h"
 #include "../analyzer/report/report.h"
@@ -22,6 +25,8 @@
 
 #define DT_MAX_DEPTH 8
 #define DT_NAME_WIDTH 16
+#define DT_MAX_FILTERS 16
+#define DT_MAX_SELECTED 1024
 
 struct dt {
 	struct ld_cmd_ctx *ctx;
@@ -31,6 +36,10 @@ struct dt {
 	uint64_t addr;
 	unsigned depth;
 	bool json;
+	const char *filters[DT_MAX_FILTERS];    /* FIELD, Tcb.WaitReason, Lpc* */
+	size_t nfilters;
+	struct ld_field *sel;                    /* the fields to show */
+	size_t nsel;
 };
 
 /* ---- describing types ---- */
@@ -220,6 +229,12 @@ static void print_fields(const struct dt *d, const struct ld_type *t, uint64_t b
 		print_field(d, &t->fields[i], base, level);
 }
 
+static void print_selected(const struct dt *d)
+{
+	for (size_t i = 0; i < d->nsel; i++)
+		print_field(d, &d->sel[i], d->addr, 0);
+}
+
 static void print_text(const struct dt *d, const struct ld_type *t)
 {
 	if (d->has_addr)
@@ -228,7 +243,10 @@ static void print_text(const struct dt *d, const struct ld_type *t)
 	else
 		fprintf(d->ctx->out, "%s (%s, 0x%x bytes%s)\n", t->name, ld_profile_name(d->p), t->size,
 			t->partial ? ", selected fields" : "");
-	print_fields(d, t, d->addr, 0);
+	if (d->nfilters)
+		print_selected(d);
+	else
+		print_fields(d, t, d->addr, 0);
 }
 
 /* ---- JSON ---- */
@@ -307,10 +325,54 @@ static int print_json(const struct dt *d, const struct ld_type *t)
 	ld_json_set(doc, "size", json_integer(t->size));
 	ld_json_set(doc, "partial", json_boolean(t->partial));
 	ld_json_set(doc, "address", d->has_addr ? ld_json_addr(d->addr) : json_null());
-	ld_json_set(doc, "fields", fields_json(d, t, d->addr, 0));
+	if (d->nfilters) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < d->nsel; i++)
+			json_array_append_new(arr, field_json(d, &d->sel[i], d->addr, 0));
+		ld_json_set(doc, "fields", arr);
+	} else {
+		ld_json_set(doc, "fields", fields_json(d, t, d->addr, 0));
+	}
 	ld_json_set(doc, "warnings", ld_json_warnings());
 	ld_status st = ld_json_print(d->ctx->out, doc);
 	return st == LD_OK ? LD_EXIT_OK : ld_cmd_error("dt", st, "%s", ld_errmsg());
+}
+
+/* ---- field selection ---- */
+
+static bool add_sel(struct dt *d, const struct ld_field *f)
+{
+	if (d->nsel >= DT_MAX_SELECTED)
+		return false;
+	d->sel[d->nsel++] = *f;
+	return true;
+}
+
+/* The fields the filters name, in filter order; an unknown name is an error. */
+static int select_fields(struct dt *d, const struct ld_type *t)
+{
+	d->sel = calloc(DT_MAX_SELECTED, sizeof *d->sel);
+	if (!d->sel)
+		return ld_cmd_error("dt", LD_ERR_NOMEM, "out of memory");
+	for (size_t i = 0; i < d->nfilters; i++) {
+		const char *f = d->filters[i];
+		size_t n = strlen(f), before = d->nsel;
+		if (n && f[n - 1] == '*') {
+			for (size_t j = 0; j < t->nfields; j++)
+				if (strncmp(t->fields[j].name, f, n - 1) == 0)
+					add_sel(d, &t->fields[j]);
+		} else {
+			struct ld_field r;
+			if (ld_type_resolve(d->p, t, f, &r) == LD_OK) {
+				r.name = f;   /* the path as asked, offset from the outer type */
+				add_sel(d, &r);
+			}
+		}
+		if (d->nsel == before)
+			return ld_cmd_error("dt", LD_ERR_NOT_FOUND, "%s has no field %s in profile %s",
+					    t->name, f, ld_profile_name(d->p));
+	}
+	return LD_EXIT_OK;
 }
 
 /* ---- the command ---- */
@@ -347,16 +409,16 @@ static int parse_args(struct dt *d, int argc, char **argv, const char **type)
 			d->depth = (unsigned)v;
 		} else if (!*type) {
 			*type = s;
-		} else if (!d->has_addr) {
-			if (!ld_cmd_parse_u64(d->ctx, s, &d->addr))
-				return ld_cmd_error("dt", LD_ERR_ARG, "not an address: %s", s);
+		} else if (!d->has_addr && !d->nfilters && ld_cmd_parse_u64(d->ctx, s, &d->addr)) {
 			d->has_addr = true;
+		} else if (d->nfilters < DT_MAX_FILTERS && s[0] != '-') {
+			d->filters[d->nfilters++] = s;
 		} else {
 			return ld_cmd_error("dt", LD_ERR_ARG, "unexpected argument: %s", s);
 		}
 	}
 	if (!*type)
-		return ld_cmd_error("dt", LD_ERR_ARG, "usage: dt TYPE [ADDR] [-r [DEPTH]] [--json] [DUMP]");
+		return ld_cmd_error("dt", LD_ERR_ARG, "usage: dt TYPE [ADDR] [FIELD...] [-r [DEPTH]] [--json] [DUMP]");
 	return LD_EXIT_OK;
 }
 
@@ -413,12 +475,15 @@ int ld_cmd_dt(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	if (rc == LD_EXIT_OK && !t)
 		rc = ld_cmd_error("dt", LD_ERR_NOT_FOUND, "profile %s has no type %s",
 				  ld_profile_name(d.p), tname);
+	if (rc == LD_EXIT_OK && d.nfilters)
+		rc = select_fields(&d, t);
 	if (rc == LD_EXIT_OK) {
 		if (d.json)
 			rc = print_json(&d, t);
 		else
 			print_text(&d, t);
 	}
+	free(d.sel);
 	ld_profile_free(own_p);
 	ld_profile_set_free(own_set);
 	return rc;

@@ -337,6 +337,9 @@ static ld_status choose_by_build(struct ld_kernel *k)
 		bool ok = v.valid && (t == TIER_EXACT || v.threads_seen > 0);
 		if (!ok && v.score != -1)
 			continue;   /* try a wider tier before settling for a failure */
+		if (v.score == -1 && !k->info.build)
+			return ld_fail(LD_ERR_NOT_FOUND, "build unknown and nothing in memory to validate "
+				       "a profile against (%s); use --profile NAME", v.evidence);
 		if (t != TIER_EXACT && k->info.build)
 			ld_warn("no profile for build %u; using the %sprofile %s (build %u)",
 				k->info.build, tier_names[t], ld_profile_name(v.p), ld_profile_build(v.p));
