@@ -76,7 +76,8 @@ static void cut_at_eof(struct ld_pagemap *pm, uint64_t file_size, const char *wh
 ld_status ld_pagemap_finish_runs(struct ld_pagemap *pm, uint64_t file_size, const char *what)
 {
 	pm->kind = LD_PAGEMAP_RUNS;
-	qsort(pm->runs, pm->nruns, sizeof(*pm->runs), cmp_run);
+	if (pm->nruns > 1)
+		qsort(pm->runs, pm->nruns, sizeof(*pm->runs), cmp_run);
 	for (size_t i = 1; i < pm->nruns; i++) {
 		const struct ld_run *a = &pm->runs[i - 1], *b = &pm->runs[i];
 		if (a->base_pfn + a->npages > b->base_pfn)

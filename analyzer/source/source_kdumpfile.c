@@ -155,11 +155,27 @@ static void kdump_take_arch(struct ld_source *src, struct kdf *k)
 	}
 }
 
+/* libkdumpfile trusts what it opens (a malformed ELF given to it as "kdump"
+ * crashes it), so nothing reaches it that our own checks have not seen. */
+static ld_status kdump_check_signature(struct ld_source *src)
+{
+	uint8_t head[16] = { 0 };
+	uint64_t size = ld_file_size(src->file);
+	ld_status st = ld_file_read(src->file, 0, head, size < sizeof(head) ? (size_t)size : sizeof(head));
+	if (st)
+		return st;
+	if (kdump_probe(head, size < sizeof(head) ? (size_t)size : sizeof(head), size) == 0)
+		return ld_fail(LD_ERR_FORMAT, "kdump: signature is not KDUMP or DISKDUMP");
+	return LD_OK;
+}
+
 static ld_status kdump_open(struct ld_source *src)
 {
 	struct kdf *k;
 	src->meta.layout = "kdump";
-	ld_status st = kdf_start(src, &k);
+	ld_status st = kdump_check_signature(src);
+	if (st == LD_OK)
+		st = kdf_start(src, &k);
 	if (st == LD_OK)
 		st = kdump_take_pagemap(src, k);
 	if (st == LD_OK)
