@@ -6,7 +6,9 @@
  * OBJECT_TYPE and each knows its own Index. The cookie falls out of the type
  * object "Type" itself: its header must decode to its own Index, so
  * cookie = raw ^ Index ^ header byte 1; every other type object (also of type
- * "Type") then cross-checks it. An ISF's ObHeaderCookie symbol wins when given. */
+ * "Type") then cross-checks it. An ISF's ObHeaderCookie / ObTypeIndexTable
+ * symbols are used when given; without the namespace, KDBG's
+ * ObpTypeObjectType still yields "Type" and so the cookie. */
 #include "model-priv.h"
 
 #include <stdio.h>
@@ -101,6 +103,32 @@ static void cookie_derive(struct ld_kernel *k, struct ld_model *m)
 	}
 }
 
+/* An ISF that names nt!ObTypeIndexTable gives the table itself. */
+static void types_from_symbol(struct ld_kernel *k, struct ld_model *m)
+{
+	uint64_t rva;
+	if (m->family == LD_HDR_TYPE_POINTER || !ld_profile_symbol(ld_kernel_profile(k), "ObTypeIndexTable", &rva))
+		return;
+	uint64_t table = ld_kernel_info(k)->kernel_base + rva;
+	unsigned ps = ld_kernel_ptr_size(k);
+	for (unsigned i = 2; i < LD_MODEL_MAX_TYPES; i++) {
+		uint64_t t;
+		if (ld_kernel_read_ptr(k, table + (uint64_t)i * ps, &t) != LD_OK || !t)
+			break;
+		if (ld_kernel_is_kva(k, t) && !m->type_addr[i])
+			collect_cb(k, m, t, NULL);
+	}
+}
+
+/* Without the namespace, KDBG still names the type of types ("Type"): enough
+ * to derive the cookie and to name type objects. */
+static void types_from_kdbg(struct ld_kernel *k, struct ld_model *m)
+{
+	uint64_t tt = ld_model_global_ptr(k, ld_kernel_info(k)->obp_type_object_type);
+	if (tt)
+		collect_cb(k, m, tt, NULL);
+}
+
 void ld_model_types_build(struct ld_kernel *k, struct ld_model *m)
 {
 	if (m->types_built)
@@ -108,11 +136,13 @@ void ld_model_types_build(struct ld_kernel *k, struct ld_model *m)
 	m->types_built = true;
 	uint64_t root = ld_model_root_directory(k);
 	uint64_t types_dir = root ? ld_model_dir_find(k, m, root, "ObjectTypes") : 0;
+	if (types_dir)
+		(void)ld_model_dir_each(k, m, types_dir, collect_cb, NULL);
+	types_from_symbol(k, m);
 	if (!types_dir) {
-		ld_warn("object types: \\ObjectTypes not found; type names unavailable");
-		return;
+		types_from_kdbg(k, m);
+		ld_warn("object types: \\ObjectTypes not found; type names may be unavailable");
 	}
-	(void)ld_model_dir_each(k, m, types_dir, collect_cb, NULL);
 	if (m->family == LD_HDR_TYPE_COOKIE && !cookie_from_symbol(k, m))
 		cookie_derive(k, m);
 }

@@ -899,6 +899,29 @@ static void damage_directory_cycle(struct fg_machine *m, const char *path, const
 	fg_die(where, "damage directory-cycle: %s is empty", path);
 }
 
+/* Take \ObjectTypes out of the root directory (its bucket chain skips it). */
+static void damage_unlink(struct fg_machine *m, const char *path, const char *where)
+{
+	uint64_t obj = fg_object_lookup(m, path);
+	if (!obj || strcmp(path, "\\") == 0)
+		fg_die(where, "damage unlink: no object %s", path);
+	unsigned ps = ptr_size(m);
+	uint64_t root = state(m)->root;
+	uint64_t buckets = root + fg_offset(m, "_OBJECT_DIRECTORY", "HashBuckets");
+	uint32_t chain = fg_offset(m, "_OBJECT_DIRECTORY_ENTRY", "ChainLink");
+	uint32_t object = fg_offset(m, "_OBJECT_DIRECTORY_ENTRY", "Object");
+	for (unsigned b = 0; b < FG_DIR_BUCKETS; b++) {
+		uint64_t link = buckets + (uint64_t)b * ps;
+		for (uint64_t e; (e = read_ptr_at(m, link)) != 0; link = e + chain) {
+			if (read_ptr_at(m, e + object) == obj) {
+				fg_write_ptr(m, link, read_ptr_at(m, e + chain));
+				return;
+			}
+		}
+	}
+	fg_die(where, "damage unlink: %s is not in the root directory", path);
+}
+
 static void damage_apply(struct fg_machine *m)
 {
 	struct fg_objects *o = state(m);
@@ -914,13 +937,15 @@ static void damage_apply(struct fg_machine *m)
 			damage_handle_table(m, d->pid, true, d->where);
 		else if (strcmp(d->kind, "directory-cycle") == 0)
 			damage_directory_cycle(m, d->path, d->where);
+		else if (strcmp(d->kind, "unlink") == 0)
+			damage_unlink(m, d->path, d->where);
 	}
 }
 
 int fg_dir_damage(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	static const char *const kinds[] = { "process-loop", "thread-backlink", "handles-wild", "handles-level",
-					     "directory-cycle" };
+					     "directory-cycle", "unlink" };
 	if (argc < 2)
 		fg_die(where, "usage: damage KIND [pid=N] [path=\\DIR]");
 	bool known = false;
