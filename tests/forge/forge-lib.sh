@@ -58,3 +58,18 @@ fl_pte() {
 		tab=$((e & mask))
 	done
 }
+
+# fl_vrd RAW ARCH DTB VA SIZE: little-endian unsigned at a virtual address.
+fl_vrd() {
+	_pa=$(fl_walk "$1" "$2" "$3" "$4")
+	[ "$_pa" != none ] || { echo none; return; }
+	fl_rd "$1" "$_pa" "$5"
+}
+
+# fl_vstr RAW ARCH DTB VA: the NUL-terminated string at VA (one page at most).
+fl_vstr() {
+	_pa=$(fl_walk "$1" "$2" "$3" "$4")
+	[ "$_pa" != none ] || { echo; return; }
+	_room=$((4096 - (_pa & 4095)))
+	dd if="$1" bs=1 skip=$((_pa)) count=$_room 2>/dev/null | tr '\0' '\n' | head -n 1
+}
