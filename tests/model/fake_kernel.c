@@ -54,6 +54,11 @@ ld_status ld_kernel_read_ptr(struct ld_kernel *k, uint64_t va, uint64_t *v)
 	return st;
 }
 
+const struct ld_profile *ld_kernel_profile(const struct ld_kernel *k)
+{
+	return k->profile;
+}
+
 unsigned ld_kernel_ptr_size(const struct ld_kernel *k)
 {
 	return k->ptr_size;

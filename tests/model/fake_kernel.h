@@ -5,6 +5,7 @@
 #include "analyzer/model/model.h"
 
 struct ld_kernel {
+	const struct ld_profile *profile;
 	unsigned ptr_size;
 	uint64_t base;
 	uint8_t mem[65536];
