@@ -209,6 +209,11 @@ ld_status ld_kernel_open(const char *path, const struct ld_kernel_opts *opts, st
 	if (arch_analysable(k->info.arch) && !k->info.triage &&
 	    ld_kernel_choose_profile(k, &k->opts) != LD_OK)
 		ld_warn("no structure profile: %s", ld_errmsg());
+	/* A live target that died while we looked: what we found is not the machine. */
+	if ((st = ld_source_status(k->src)) != LD_OK) {
+		ld_kernel_close(k);
+		return st;
+	}
 	*out = k;
 	return LD_OK;
 }

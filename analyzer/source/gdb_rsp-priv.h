@@ -43,6 +43,10 @@ ld_status ld_rsp_connect(const char *host, const char *port, const struct ld_rsp
 /* Put stub settings back, close. NULL is fine. */
 void ld_rsp_close(struct ld_rsp *r);
 
+/* LD_OK while the connection works; after a timeout or a lost connection,
+ * that error again (status and message). */
+ld_status ld_rsp_health(const struct ld_rsp *r);
+
 /* Send one command, receive its reply (run-length encoding expanded,
  * NUL-terminated). The reply points into the client and stays valid until
  * the next call. Console output packets ('O…') are skipped. */

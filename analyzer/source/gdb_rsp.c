@@ -36,6 +36,8 @@ struct ld_rsp {
 	int timeout_ms;
 	bool noack;
 	bool dead;                   /* timed out or closed: refuse further traffic */
+	ld_status death;             /* ... and why, for ld_rsp_health() */
+	char death_msg[256];
 	bool phys_on;                /* we switched QEMU to physical mode */
 	size_t packet_size;
 	char features[1024];         /* the qSupported reply, ';'-separated */
@@ -76,8 +78,18 @@ static int64_t now_ms(void)
  * taken for the answer to the next question. */
 static ld_status kill_link(struct ld_rsp *r, ld_status st)
 {
+	if (!r->dead)
+		snprintf(r->death_msg, sizeof r->death_msg, "%s", ld_errmsg());
 	r->dead = true;
+	r->death = st;
 	return st;
+}
+
+ld_status ld_rsp_health(const struct ld_rsp *r)
+{
+	if (!r->dead)
+		return LD_OK;
+	return ld_fail(r->death, "%s", r->death_msg);
 }
 
 /* ---- bytes in and out ---- */

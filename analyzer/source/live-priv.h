@@ -48,6 +48,7 @@ ld_status ld_gdb_read(struct ld_gdb_source *g, uint64_t pa, void *buf, size_t le
 bool ld_gdb_has_page(struct ld_gdb_source *g, uint64_t pfn);
 ld_status ld_gdb_next_range(struct ld_gdb_source *g, uint64_t from, uint64_t *start, uint64_t *end);
 void ld_gdb_refresh(struct ld_gdb_source *g);
+ld_status ld_gdb_status(struct ld_gdb_source *g);
 void ld_gdb_close(struct ld_gdb_source *g);
 
 struct ld_livemem;
@@ -56,6 +57,7 @@ const struct ld_source_meta *ld_livemem_meta(const struct ld_livemem *m);
 ld_status ld_livemem_read(struct ld_livemem *m, uint64_t pa, void *buf, size_t len);
 bool ld_livemem_has_page(struct ld_livemem *m, uint64_t pfn);
 ld_status ld_livemem_next_range(struct ld_livemem *m, uint64_t from, uint64_t *start, uint64_t *end);
+ld_status ld_livemem_status(struct ld_livemem *m);
 void ld_livemem_close(struct ld_livemem *m);
 
 #endif

@@ -102,6 +102,8 @@ struct ld_source_ops {
 	bool (*has_page)(struct ld_source *src, uint64_t pfn);
 	ld_status (*next_range)(struct ld_source *src, uint64_t from, uint64_t *start, uint64_t *end);
 	void (*refresh)(struct ld_source *src);
+	/* Optional: live targets, see ld_source_status(). */
+	ld_status (*status)(struct ld_source *src);
 	void (*close)(struct ld_source *src);
 };
 
@@ -110,7 +112,7 @@ struct ld_source_ops {
 
 /* The formats (one file each). */
 extern const struct ld_source_ops ld_source_crashdump_ops;   /* dump_header.c */
-extern const struct ld_source_ops ld_source_elf_ops;         /* source_kdumpfile.c */
+extern const struct ld_source_ops ld_source_elf_ops;         /* source_elf.c */
 extern const struct ld_source_ops ld_source_kdump_ops;       /* source_kdumpfile.c */
 extern const struct ld_source_ops ld_source_raw_ops;         /* source_raw.c */
 extern const struct ld_source_ops ld_source_gdb_ops;         /* source_gdb.c: gdb:// */

@@ -84,6 +84,10 @@ bool ld_source_has_page(struct ld_source *src, uint64_t pfn);
 ld_status ld_source_next_range(struct ld_source *src, uint64_t from, uint64_t *start, uint64_t *end);
 /* Drop cached pages (live targets: memory changes under us). */
 void ld_source_refresh(struct ld_source *src);
+/* LD_OK, or for a live target that stopped answering or went away the error
+ * that ended it (LD_ERR_IO / LD_ERR_TIMEOUT, message set): from then on every
+ * read fails, and an analysis must stop rather than report missing memory. */
+ld_status ld_source_status(struct ld_source *src);
 
 /* NULL-terminated list of names accepted by --format. */
 const char *const *ld_source_formats(void);

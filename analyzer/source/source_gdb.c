@@ -292,6 +292,11 @@ ld_status ld_gdb_next_range(struct ld_gdb_source *g, uint64_t from, uint64_t *st
 	return ld_live_ranges_next(g->ranges, g->nranges, from, start, end);
 }
 
+ld_status ld_gdb_status(struct ld_gdb_source *g)
+{
+	return ld_rsp_health(g->rsp);
+}
+
 void ld_gdb_refresh(struct ld_gdb_source *g)
 {
 	for (size_t i = 0; i < GDB_CACHE_PAGES; i++)
@@ -346,6 +351,11 @@ static void ops_refresh(struct ld_source *src)
 	ld_gdb_refresh(src->priv);
 }
 
+static ld_status ops_status(struct ld_source *src)
+{
+	return ld_gdb_status(src->priv);
+}
+
 static void ops_close(struct ld_source *src)
 {
 	ld_gdb_close(src->priv);
@@ -360,5 +370,6 @@ const struct ld_source_ops ld_source_gdb_ops = {
 	.has_page = ops_has_page,
 	.next_range = ops_next_range,
 	.refresh = ops_refresh,
+	.status = ops_status,
 	.close = ops_close,
 };

@@ -187,6 +187,18 @@ ld_status ld_livemem_next_range(struct ld_livemem *m, uint64_t from, uint64_t *s
 	return ld_live_ranges_next(m->ranges, m->nranges, from, start, end);
 }
 
+/* The guest's RAM file shrinks or is emptied when QEMU goes away. */
+ld_status ld_livemem_status(struct ld_livemem *m)
+{
+	struct stat st;
+	if (fstat(m->fd, &st) < 0)
+		return ld_fail(LD_ERR_IO, "mem: guest RAM file: %s", strerror(errno));
+	if ((uint64_t)st.st_size < m->size)
+		return ld_fail(LD_ERR_IO, "mem: the guest RAM file shrank from %" PRIu64 " to %lld bytes: "
+			       "the guest went away", m->size, (long long)st.st_size);
+	return LD_OK;
+}
+
 void ld_livemem_close(struct ld_livemem *m)
 {
 	if (!m)
@@ -224,6 +236,11 @@ static ld_status ops_next_range(struct ld_source *src, uint64_t from, uint64_t *
 	return ld_livemem_next_range(src->priv, from, start, end);
 }
 
+static ld_status ops_status(struct ld_source *src)
+{
+	return ld_livemem_status(src->priv);
+}
+
 static void ops_close(struct ld_source *src)
 {
 	ld_livemem_close(src->priv);
@@ -238,5 +255,6 @@ const struct ld_source_ops ld_source_mem_ops = {
 	.read = ops_read,
 	.has_page = ops_has_page,
 	.next_range = ops_next_range,
+	.status = ops_status,
 	.close = ops_close,
 };

@@ -89,6 +89,11 @@ ld_status ld_source_next_range(struct ld_source *src, uint64_t from, uint64_t *s
 	return LD_OK;
 }
 
+ld_status ld_source_status(struct ld_source *src)
+{
+	return src->ops->status ? src->ops->status(src) : LD_OK;
+}
+
 void ld_source_refresh(struct ld_source *src)
 {
 	if (src->ops->refresh)

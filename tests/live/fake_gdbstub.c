@@ -14,6 +14,7 @@
  *     --no-monitor       no qRcmd
  *     --no-xml           no target description
  *     --no-p             no 'p' packet (client must use 'g')
+ *     --no-phys          no QEMU physical memory mode (as VMware's stub)
  *     --cr0 X --cr3 X --cr4 X --efer X   register values
  *     --status TEXT      what "info status" says (default "paused (prelaunch)")
  *
@@ -40,7 +41,7 @@ struct stub {
 	int fd, mem;
 	uint64_t mem_size;
 	FILE *log;
-	bool noack_offer, noack, rle, monitor, xml, p_packet, phys;
+	bool noack_offer, noack, rle, monitor, xml, p_packet, phys, phys_mode;
 	long bad_checksum, hang_after, close_after, packets;
 	uint64_t regs[10];
 	const char *status;
@@ -307,7 +308,7 @@ static void handle(struct stub *s, const char *p)
 	else if (strcmp(p, "QStartNoAckMode") == 0 && s->noack_offer) {
 		reply_str(s, "OK");
 		s->noack = true;
-	} else if (strncmp(p, "Qqemu.PhyMemMode:", 17) == 0) {
+	} else if (strncmp(p, "Qqemu.PhyMemMode:", 17) == 0 && s->phys_mode) {
 		s->phys = p[17] == '1';
 		reply_str(s, "OK");
 	} else if (p[0] == 'm')
@@ -386,6 +387,7 @@ static void parse_args(struct stub *s, int argc, char **argv, const char **mem, 
 			else if (!strcmp(a, "--no-monitor")) s->monitor = false;
 			else if (!strcmp(a, "--no-xml")) s->xml = false;
 			else if (!strcmp(a, "--no-p")) s->p_packet = false;
+			else if (!strcmp(a, "--no-phys")) s->phys_mode = false;
 			else { fprintf(stderr, "fake_gdbstub: bad argument %s\n", a); exit(99); }
 		}
 		i += takes;
@@ -394,7 +396,7 @@ static void parse_args(struct stub *s, int argc, char **argv, const char **mem, 
 
 int main(int argc, char **argv)
 {
-	struct stub s = { .monitor = true, .xml = true, .p_packet = true, .bad_checksum = -1,
+	struct stub s = { .monitor = true, .xml = true, .p_packet = true, .phys_mode = true, .bad_checksum = -1,
 			  .hang_after = -1, .close_after = -1, .status = "paused (prelaunch)" };
 	const char *mem = NULL, *port_file = NULL;
 	parse_args(&s, argc, argv, &mem, &port_file);
