@@ -222,7 +222,10 @@ static ld_status one_field(struct isf *c, struct ld_vec *out, const char *tname,
 	bool aggregate = f.kind == LD_T_STRUCT && kind && strcmp(kind, "base") != 0;
 	json_t *inner = aggregate ? json_object_get(json_object_get(c->user, sub ? sub : ""), "fields")
 				  : NULL;
-	bool anonymous = json_is_true(json_object_get(fj, "anonymous"));
+	/* Producers mark anonymous members with a flag, or only by naming the
+	 * member itself "unnamed...": either way it belongs to the parent. */
+	bool anonymous = json_is_true(json_object_get(fj, "anonymous")) ||
+			 (is_unnamed(fname) && is_unnamed(sub));
 	if (anonymous && inner)
 		return flatten(c, out, tname, tsize, prefix, f.offset, inner, depth + 1);
 	if ((uint64_t)f.offset + f.size > tsize) {

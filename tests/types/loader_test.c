@@ -146,10 +146,13 @@ static const char isf[] =
 	"      \"type\": {\"kind\": \"base\", \"name\": \"unsigned long\"}}}}},"
 	" \"unnamed_0x20\": {\"kind\": \"struct\", \"size\": 4, \"fields\": {"
 	"   \"Hidden\": {\"offset\": 0, \"type\": {\"kind\": \"base\", \"name\": \"long\"}}}},"
+	" \"unnamed_0x30\": {\"kind\": \"struct\", \"size\": 4, \"fields\": {"
+	"   \"Other\": {\"offset\": 0, \"type\": {\"kind\": \"base\", \"name\": \"unsigned long\"}}}},"
 	" \"_ETHREAD\": {\"kind\": \"struct\", \"size\": 64, \"fields\": {"
 	"   \"Links\": {\"offset\": 0, \"type\": {\"kind\": \"struct\", \"name\": \"_LIST_ENTRY\"}},"
 	"   \"u1\": {\"offset\": 16, \"type\": {\"kind\": \"union\", \"name\": \"unnamed_0x10\"}},"
 	"   \"anon\": {\"offset\": 20, \"anonymous\": true, \"type\": {\"kind\": \"struct\", \"name\": \"unnamed_0x20\"}},"
+	"   \"unnamed_field_0\": {\"offset\": 36, \"type\": {\"kind\": \"struct\", \"name\": \"unnamed_0x30\"}},"
 	"   \"State\": {\"offset\": 24, \"type\": {\"kind\": \"enum\", \"name\": \"_KTHREAD_STATE\"}},"
 	"   \"Name\": {\"offset\": 28, \"type\": {\"kind\": \"array\", \"count\": 4, \"subtype\": {\"kind\": \"base\", \"name\": \"unsigned char\"}}},"
 	"   \"Process\": {\"offset\": 32, \"type\": {\"kind\": \"pointer\", \"subtype\": {\"kind\": \"struct\", \"name\": \"_EPROCESS\"}}},"
@@ -182,6 +185,9 @@ static void check_isf(const char *path)
 	f = ld_type_field(t, "Hidden");
 	CHECK(f && f->offset == 20 && f->kind == LD_T_INT, "anonymous member flattened into parent");
 	CHECK(ld_type_field(t, "anon") == NULL, "anonymous member itself not listed");
+	f = ld_type_field(t, "Other");
+	CHECK(ld_type_field(t, "unnamed_field_0") == NULL && f && f->offset == 36,
+	      "a member named unnamed... of an unnamed type is anonymous too");
 	f = ld_type_field(t, "State");
 	CHECK(f && f->kind == LD_T_ENUM && f->nenums == 2 && f->size == 4, "enum field");
 	f = ld_type_field(t, "Name");
