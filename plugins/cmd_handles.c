@@ -24,8 +24,13 @@ static void object_label(struct ld_kernel *k, const struct ld_system *s, const s
 			 size_t max)
 {
 	out[0] = '\0';
-	const struct ld_process *p = ld_system_process_by_addr(s, h->object);
-	const struct ld_thread *t = p ? NULL : ld_system_thread_by_addr(s, h->object);
+	/* Only look up what the type says it is (tables can hold 10^5 handles),
+	 * or both when the type is unknown. */
+	const char *tn = h->obj.type_name;
+	const struct ld_process *p = !tn[0] || strcmp(tn, "Process") == 0 ? ld_system_process_by_addr(s, h->object)
+									 : NULL;
+	const struct ld_thread *t = !p && (!tn[0] || strcmp(tn, "Thread") == 0) ?
+				    ld_system_thread_by_addr(s, h->object) : NULL;
 	if (p) {
 		snprintf(out, max, "%s(%" PRIu64 ")", p->name, p->pid);
 		return;
