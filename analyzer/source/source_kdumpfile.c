@@ -1,15 +1,13 @@
 /*
- * source_kdumpfile.c — ELF cores (QEMU dump-guest-memory, VirtualBox
- * dumpvmcore) and kdump-compressed files, read through libkdumpfile.
+ * source_kdumpfile.c — kdump-compressed files (makedumpfile, QEMU
+ * dump-guest-memory -z/-l/-s), read through libkdumpfile, which decompresses
+ * the pages; the present pages come from its file page map.
  *
- * libkdumpfile reads the physical memory (and decompresses kdump pages). For
- * ELF cores we also read the program headers and notes ourselves: the
- * present ranges come from the PT_LOADs, the kernel CR3 from QEMU's CPU-state
- * note, the architecture from e_machine (and CR4.PAE for 32-bit guests).
- * kdump-compressed files give their present pages through libkdumpfile's
- * file page map.
+ * libkdumpfile 0.5.1 crashes on malformed input, so a file reaches it only
+ * after ld_kdump_check_layout() has checked the header, sub-header and
+ * bitmaps. (ELF cores need no decompression and are read by source_elf.c.)
  */
-#include "elf-priv.h"
+#include "source-priv.h"
 
 #include <libkdumpfile/kdumpfile.h>
 #include <stdlib.h>
@@ -20,14 +18,6 @@ struct kdf {
 	kdump_bmp_t *pagemap;       /* kdump: pages in the file (a reference we hold) */
 	uint64_t max_pfn;
 };
-
-static int elf_probe(const uint8_t *head, size_t n, uint64_t file_size)
-{
-	(void)file_size;
-	if (n < 20 || memcmp(head, "\177ELF", 4) != 0)
-		return 0;
-	return ld_le16(head + 16) == 4 ? 90 : 0;
-}
 
 static int kdump_probe(const uint8_t *head, size_t n, uint64_t file_size)
 {
@@ -54,59 +44,6 @@ static ld_status kdf_start(struct ld_source *src, struct kdf **out)
 	if (kdump_open_fd(k->ctx, ld_file_fd(src->file)) != KDUMP_OK)
 		return ld_fail(LD_ERR_FORMAT, "%s: libkdumpfile: %s", src->ops->name, kdump_get_err(k->ctx));
 	return LD_OK;
-}
-
-static void elf_take_arch(struct ld_source_meta *m, const struct ld_elf_info *e)
-{
-	/* A CPU with paging off (a guest dumped before or while it boots, as
-	 * QEMU's dump of a halted machine is) says nothing about the OS: its
-	 * CR3 is no DTB and QEMU picks the ELF class from the CPU mode. */
-	bool paging = !e->has_cr3 || (e->cr0 & (1ull << 31));
-	switch (e->machine) {
-	case LD_EM_X86_64:
-		m->arch = LD_ARCH_X64;
-		m->machine = 0x8664;
-		break;
-	case LD_EM_386:
-		m->arch = e->has_cr3 && (e->cr4 & (1u << 5)) ? LD_ARCH_X86_PAE : LD_ARCH_X86;
-		m->machine = 0x14c;
-		break;
-	case LD_EM_AARCH64:
-		m->arch = LD_ARCH_OTHER;
-		m->machine = 0xaa64;
-		break;
-	default:
-		m->arch = LD_ARCH_OTHER;
-		break;
-	}
-	if (!paging && m->arch != LD_ARCH_OTHER) {
-		m->arch = LD_ARCH_UNKNOWN;
-		m->machine = 0;
-	}
-	if (!e->has_cr3 || !paging)
-		return;
-	m->has_dtb = true;
-	m->dtb = m->arch == LD_ARCH_X86_PAE ? e->cr3 & 0xffffffe0u : e->cr3 & ~(uint64_t)0xfff;
-	if (m->arch == LD_ARCH_X86)
-		m->dtb &= 0xfffff000u;
-}
-
-static ld_status elf_open(struct ld_source *src)
-{
-	struct ld_elf_info e;
-	struct kdf *k;
-	ld_status st = ld_elf_parse(src->file, &src->map, &e);
-	if (st)
-		return st;
-	src->meta.layout = "elf";
-	elf_take_arch(&src->meta, &e);
-	src->meta.processors = e.cpus;
-	if (e.has_cr3)
-		st = ld_source_set_context(src, e.notes + e.qemu_at, e.qemu_len);
-	ld_elf_info_free(&e);
-	if (st == LD_OK)
-		st = kdf_start(src, &k);
-	return st;
 }
 
 static ld_status kdump_take_pagemap(struct ld_source *src, struct kdf *k)
@@ -155,25 +92,13 @@ static void kdump_take_arch(struct ld_source *src, struct kdf *k)
 	}
 }
 
-/* libkdumpfile trusts what it opens (a malformed ELF given to it as "kdump"
- * crashes it), so nothing reaches it that our own checks have not seen. */
-static ld_status kdump_check_signature(struct ld_source *src)
-{
-	uint8_t head[16] = { 0 };
-	uint64_t size = ld_file_size(src->file);
-	ld_status st = ld_file_read(src->file, 0, head, size < sizeof(head) ? (size_t)size : sizeof(head));
-	if (st)
-		return st;
-	if (kdump_probe(head, size < sizeof(head) ? (size_t)size : sizeof(head), size) == 0)
-		return ld_fail(LD_ERR_FORMAT, "kdump: signature is not KDUMP or DISKDUMP");
-	return LD_OK;
-}
-
 static ld_status kdump_open(struct ld_source *src)
 {
 	struct kdf *k;
 	src->meta.layout = "kdump";
-	ld_status st = kdump_check_signature(src);
+	/* libkdumpfile trusts what it opens (it crashes on malformed files), so
+	 * nothing reaches it that our own checks have not seen */
+	ld_status st = ld_kdump_check_layout(src->file, src->path);
 	if (st == LD_OK)
 		st = kdf_start(src, &k);
 	if (st == LD_OK)
@@ -186,7 +111,7 @@ static ld_status kdump_open(struct ld_source *src)
 static ld_status kdf_read(struct ld_source *src, uint64_t pa, void *buf, size_t len)
 {
 	struct kdf *k = src->priv;
-	/* ELF: only read what a PT_LOAD holds (libkdumpfile may zero-fill gaps) */
+	/* only what the page map holds (libkdumpfile may zero-fill gaps) */
 	for (uint64_t p = pa >> LD_PAGE_SHIFT; p <= (pa + len - 1) >> LD_PAGE_SHIFT; p++)
 		if (!ld_source_has_page(src, p))
 			return ld_fail(LD_ERR_NOT_PRESENT, "physical page 0x%llx is not in the dump",
@@ -240,14 +165,6 @@ static void kdf_close(struct ld_source *src)
 	free(k);
 	src->priv = NULL;
 }
-
-const struct ld_source_ops ld_source_elf_ops = {
-	.name = "elf",
-	.probe = elf_probe,
-	.open = elf_open,
-	.read = kdf_read,
-	.close = kdf_close,
-};
 
 const struct ld_source_ops ld_source_kdump_ops = {
 	.name = "kdump",
