@@ -450,21 +450,60 @@ static void write_low_stub(struct fg_machine *m)
 	}
 }
 
-static const char *build_lab_branch(uint32_t build)
+/* The branch part of NtBuildLab; service packs read "spN" as Windows writes them. */
+static void build_lab_branch(uint32_t build, int sp, uint32_t rev, char *out, size_t len)
 {
 	static const struct { uint32_t build; const char *lab; } t[] = {
-		{ 2195, "w2k_sp4_rtm" }, { 2600, "xpsp_sp2_rtm" }, { 3790, "srv03_sp2_rtm" },
 		{ 6000, "vista_rtm" }, { 6001, "vistasp1_rtm" }, { 6002, "vistasp2_rtm" },
-		{ 7600, "win7_rtm" }, { 7601, "win7sp1_rtm" }, { 9200, "win8_rtm" },
-		{ 9600, "winblue_rtm" }, { 10240, "th1" }, { 10586, "th2_release" },
-		{ 14393, "rs1_release" }, { 15063, "rs2_release" }, { 16299, "rs3_release" },
-		{ 17134, "rs4_release" }, { 17763, "rs5_release" }, { 18362, "19h1_release" },
-		{ 19041, "vb_release" },
+		{ 7600, "win7_rtm" }, { 9200, "win8_rtm" }, { 9600, "winblue_rtm" },
+		{ 10240, "th1" }, { 10586, "th2_release" }, { 14393, "rs1_release" },
+		{ 15063, "rs2_release" }, { 16299, "rs3_release" }, { 17134, "rs4_release" },
+		{ 17763, "rs5_release" }, { 18362, "19h1_release" }, { 19041, "vb_release" },
+	};
+	if (build == 2195)
+		snprintf(out, len, "w2k_sp%d_rtm", sp > 0 ? sp : 4);
+	else if (build == 2600)
+		snprintf(out, len, "xpsp_sp%d_rtm", sp > 0 ? sp : 2);
+	else if (build == 3790)
+		snprintf(out, len, sp == 0 ? "srv03_rtm" : "srv03_sp%d_rtm", sp > 0 ? sp : 2);
+	else if (build == 7601)
+		snprintf(out, len, rev >= 20000 ? "win7sp1_ldr" : "win7sp1_rtm");
+	else
+		snprintf(out, len, "forge_release");
+	for (size_t i = 0; i < LD_ARRAY_SIZE(t); i++)
+		if (t[i].build == build)
+			snprintf(out, len, "%s", t[i].lab);
+}
+
+/* Kernel revisions of the first release of each build (NT 6+ labs carry one). */
+static uint32_t default_revision(uint32_t build)
+{
+	static const struct { uint32_t build, rev; } t[] = {
+		{ 6000, 16386 }, { 6001, 18000 }, { 6002, 18005 }, { 7600, 16385 },
+		{ 7601, 17514 }, { 9200, 16384 }, { 9600, 16384 }, { 10240, 16384 },
 	};
 	for (size_t i = 0; i < LD_ARRAY_SIZE(t); i++)
 		if (t[i].build == build)
-			return t[i].lab;
-	return "forge_release";
+			return t[i].rev;
+	return 1;
+}
+
+/* NtBuildLab as Windows writes it: "2600.xpsp_sp2_rtm.DATE" before Vista,
+ * "7601.17514.amd64fre.win7sp1_rtm.DATE" after; the profile's service pack
+ * and kernel revision go in, so that profile choice can use them as hints. */
+static void build_lab(const struct fg_machine *m, char *out, size_t len)
+{
+	int sp = m->profile ? ld_profile_service_pack(m->profile) : -1;
+	uint32_t rev = m->profile ? ld_profile_kernel_revision(m->profile) : 0;
+	if (!rev)
+		rev = default_revision(m->build);
+	char branch[32];
+	build_lab_branch(m->build, sp, rev, branch, sizeof(branch));
+	if (m->build < 6000)
+		snprintf(out, len, "%u.%s.240101-0000", m->build, branch);
+	else
+		snprintf(out, len, "%u.%u.%s.%s.240101-0000", m->build, rev,
+			 is_x64(m) ? "amd64fre" : "x86fre", branch);
 }
 
 /* The kernel globals every dump has, created empty at setup so that the
@@ -478,9 +517,8 @@ static void create_globals(struct fg_machine *m)
 	fg_list_init(m, m->ps_loaded_module_list);
 	(void)fg_kernel_var(m, "KdpDebuggerDataListHead", 16);
 	m->kdbg_va = fg_kernel_var(m, "KdDebuggerDataBlock", KDBG_BUFFER);
-	char lab[64];
-	snprintf(lab, sizeof(lab), "%u.1.%s.%s.240101-0000", m->build,
-		 is_x64(m) ? "amd64fre" : "x86fre", build_lab_branch(m->build));
+	char lab[128];
+	build_lab(m, lab, sizeof(lab));
 	fg_write(m, fg_kernel_var(m, "NtBuildLab", sizeof(lab)), lab, strlen(lab) + 1);
 }
 
