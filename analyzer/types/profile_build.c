@@ -31,14 +31,21 @@ static int symbol_cmp(const void *a, const void *b)
 	return strcmp(((const struct ld_symbol *)a)->name, ((const struct ld_symbol *)b)->name);
 }
 
+/* qsort and bsearch want a real array even for zero elements. */
+static void sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	if (base && n > 1)
+		qsort(base, n, size, cmp);
+}
+
 void ld_profile_sort(struct ld_profile *p)
 {
 	for (size_t i = 0; i < p->ntypes; i++)
-		qsort((void *)p->types[i].fields, p->types[i].nfields, sizeof(struct ld_field),
-		      ld_field_cmp);
-	qsort(p->types, p->ntypes, sizeof *p->types, type_cmp);
-	qsort(p->groups, p->ngroups, sizeof *p->groups, group_cmp);
-	qsort(p->symbols, p->nsymbols, sizeof *p->symbols, symbol_cmp);
+		sort((void *)p->types[i].fields, p->types[i].nfields, sizeof(struct ld_field),
+		     ld_field_cmp);
+	sort(p->types, p->ntypes, sizeof *p->types, type_cmp);
+	sort(p->groups, p->ngroups, sizeof *p->groups, group_cmp);
+	sort(p->symbols, p->nsymbols, sizeof *p->symbols, symbol_cmp);
 }
 
 ld_status ld_profile_add_setting(struct ld_profile *p, struct ld_vec *v, const char *key,

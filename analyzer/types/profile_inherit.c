@@ -16,6 +16,11 @@ static int group_cmp(const void *a, const void *b)
 		      ((const struct ld_const_group *)b)->name);
 }
 
+static bool has_group(const struct ld_profile *p, const struct ld_const_group *g)
+{
+	return p->ngroups && bsearch(g, p->groups, p->ngroups, sizeof *p->groups, group_cmp);
+}
+
 static int type_cmp(const void *a, const void *b)
 {
 	return strcmp(((const struct ld_type *)a)->name, ((const struct ld_type *)b)->name);
@@ -84,7 +89,7 @@ static ld_status inherit_groups(struct ld_profile *p, const struct ld_profile *d
 {
 	size_t extra = 0;
 	for (size_t i = 0; i < donor->ngroups; i++)
-		if (!bsearch(&donor->groups[i], p->groups, p->ngroups, sizeof *p->groups, group_cmp))
+		if (!has_group(p, &donor->groups[i]))
 			extra++;
 	if (!extra)
 		return LD_OK;
@@ -95,7 +100,7 @@ static ld_status inherit_groups(struct ld_profile *p, const struct ld_profile *d
 		memcpy(g, p->groups, p->ngroups * sizeof *g);
 	size_t n = p->ngroups;
 	for (size_t i = 0; i < donor->ngroups; i++) {
-		if (bsearch(&donor->groups[i], p->groups, p->ngroups, sizeof *p->groups, group_cmp))
+		if (has_group(p, &donor->groups[i]))
 			continue;
 		if (copy_group(&p->arena, &donor->groups[i], &g[n++]) != LD_OK)
 			return LD_ERR_NOMEM;

@@ -18,6 +18,8 @@ const struct ld_type *ld_profile_type(const struct ld_profile *p, const char *na
 	if (!p || !name)
 		return NULL;
 	p = ld_profile_body(p);
+	if (!p->ntypes)
+		return NULL;
 	return bsearch(name, p->types, p->ntypes, sizeof *p->types, type_key_cmp);
 }
 
@@ -112,6 +114,8 @@ static const struct ld_const_group *find_group(const struct ld_profile *p, const
 	if (!p || !group)
 		return NULL;
 	p = ld_profile_body(p);
+	if (!p->ngroups)
+		return NULL;
 	return bsearch(group, p->groups, p->ngroups, sizeof *p->groups, group_key_cmp);
 }
 
@@ -150,6 +154,8 @@ bool ld_profile_symbol(const struct ld_profile *p, const char *name, uint64_t *r
 	if (!p || !name)
 		return false;
 	p = ld_profile_body(p);
+	if (!p->nsymbols)
+		return false;
 	const struct ld_symbol *s = bsearch(name, p->symbols, p->nsymbols, sizeof *p->symbols,
 					    symbol_key_cmp);
 	if (!s)

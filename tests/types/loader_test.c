@@ -341,6 +341,47 @@ static void test_index(void)
 	rmdir(sub);
 }
 
+/* Hostile files: thousands of small mutations of the valid profile and the
+ * ISF (characters that matter to JSON and to numbers, truncation). Every
+ * load must end in LD_OK or a format/limit error, never a crash, leak or
+ * sanitizer report (the suite runs under ASan/UBSan and valgrind). */
+static uint32_t rng = 12345;
+static uint32_t next_rand(void)
+{
+	rng = rng * 1103515245u + 12345u;
+	return rng >> 8;
+}
+
+static void mutate_and_load(const char *orig, const char *name, unsigned rounds)
+{
+	static const char alphabet[] = "{}[]\":,-0123456789e.xatrfn\\ ";
+	size_t len = strlen(orig);
+	char *buf = malloc(len + 1);
+	for (unsigned r = 0; r < rounds; r++) {
+		memcpy(buf, orig, len + 1);
+		size_t n = len;
+		unsigned edits = 1 + next_rand() % 4;
+		for (unsigned e = 0; e < edits; e++)
+			buf[next_rand() % len] = alphabet[next_rand() % (sizeof alphabet - 1)];
+		if (next_rand() % 8 == 0)
+			n = next_rand() % len;
+		const char *path = write_file(name, buf, n);
+		struct ld_profile *p;
+		ld_status st = ld_profile_load(path, &p);
+		CHECK(st == LD_OK || st == LD_ERR_FORMAT || st == LD_ERR_LIMIT || st == LD_ERR_UNSUPPORTED,
+		      "mutation %u of %s: status %d (%s)", r, name, (int)st, ld_errmsg());
+		if (st == LD_OK) {
+			/* A surviving profile must still answer lookups safely. */
+			uint32_t off;
+			(void)ld_profile_offset(p, "_ETHREAD", "u1.Flag", &off);
+			(void)ld_profile_offset(p, "_T", "a.Blink", &off);
+			ld_profile_free(p);
+		}
+		ld_warn_clear();
+	}
+	free(buf);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "%s/ldtypes.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -351,7 +392,10 @@ int main(void)
 	test_isf();
 	test_dir();
 	test_index();
-	const char *names[] = { "good.json", "bad.json", "nt.json", "nt.json.xz", "broken.json.xz" };
+	mutate_and_load(good, "mut.json", 1500);
+	mutate_and_load(isf, "mut-isf.json", 1500);
+	const char *names[] = { "good.json", "bad.json", "nt.json", "nt.json.xz", "broken.json.xz",
+				"mut.json", "mut-isf.json" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char path[128];
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);

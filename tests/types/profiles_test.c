@@ -88,6 +88,33 @@ static void every_profile(const struct ld_profile_set *set)
 	}
 }
 
+/* Internal consistency of every shipped profile: an embedded struct is as
+ * big as its type, a pointer as big as the architecture's, an array of a
+ * known type count times its element. */
+static void consistency(const struct ld_profile_set *set)
+{
+	for (size_t i = 0; i < ld_profile_set_count(set); i++) {
+		const struct ld_profile *p = ld_profile_set_at(set, i);
+		for (size_t j = 0; j < ld_profile_ntypes(p); j++) {
+			const struct ld_type *t = ld_profile_type_at(p, j);
+			for (size_t k = 0; k < t->nfields; k++) {
+				const struct ld_field *f = &t->fields[k];
+				const struct ld_type *inner = f->kind == LD_T_STRUCT && !f->bitlen
+					? ld_profile_type(p, f->type_name) : NULL;
+				CHECK(!inner || inner->size == f->size, "%s %s.%s: %u bytes, %s is %u",
+				      ld_profile_name(p), t->name, f->name, f->size, inner->name, inner->size);
+				CHECK(f->kind != LD_T_PTR || f->bitlen || f->size == ld_profile_ptr_size(p),
+				      "%s %s.%s: pointer of %u bytes", ld_profile_name(p), t->name, f->name,
+				      f->size);
+				const struct ld_type *el = f->kind == LD_T_ARRAY && f->elem
+					? ld_profile_type(p, f->elem) : NULL;
+				CHECK(!el || el->size * f->count == f->size, "%s %s.%s: array size",
+				      ld_profile_name(p), t->name, f->name);
+			}
+		}
+	}
+}
+
 static void known_offsets(const struct ld_profile_set *set)
 {
 	/* LAYOUTS.md: the brief's XP numbers. */
@@ -187,6 +214,7 @@ int main(void)
 	CHECK(ld_warn_count() == 0, "warnings while loading shipped profiles");
 	every_profile(set);
 	known_offsets(set);
+	consistency(set);
 	constants_and_settings(set);
 	ld_profile_set_free(set);
 	ld_warn_clear();
