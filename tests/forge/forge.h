@@ -177,7 +177,8 @@ void fg_read_in(struct fg_machine *m, uint64_t dtb, uint64_t va, void *data, siz
 bool fg_try_virt_to_phys_in(struct fg_machine *m, uint64_t dtb, uint64_t va, uint64_t *pa);
 
 /* ---- the kernel image (forge_kernel.c) ---- */
-/* A named global variable of ntoskrnl (in its .data, exported by name),
+/* A named global variable of ntoskrnl (in its .data; exported by name when
+ * it exists before fg_finish() writes the export table, private after),
  * size bytes, zeroed, created on first use; later calls return the same VA.
  * Use it for kernel globals the analyzer finds through KDBG or exports
  * (PsActiveProcessHead, ObpRootDirectoryObject, KiWaitNever, ...). */
