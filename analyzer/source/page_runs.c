@@ -29,9 +29,9 @@ ld_status ld_pagemap_add_run(struct ld_pagemap *pm, uint64_t base_pfn, uint64_t 
 		return LD_OK;
 	if (pm->nruns >= MAX_RUNS)
 		return ld_fail(LD_ERR_LIMIT, "more than %zu memory runs", MAX_RUNS);
-	if (base_pfn + npages < base_pfn || file_off + npages * LD_PAGE_SIZE < file_off ||
-	    npages > UINT64_MAX / LD_PAGE_SIZE)
-		return ld_fail(LD_ERR_FORMAT, "memory run at PFN 0x%llx of 0x%llx pages overflows",
+	if (base_pfn > LD_MAX_PFN || npages > LD_MAX_PFN - base_pfn ||
+	    file_off + npages * LD_PAGE_SIZE < file_off)
+		return ld_fail(LD_ERR_FORMAT, "memory run at PFN 0x%llx of 0x%llx pages is past 52-bit physical addresses",
 			       (unsigned long long)base_pfn, (unsigned long long)npages);
 	if (pm->nruns == pm->caprun) {
 		size_t cap = pm->caprun ? pm->caprun * 2 : 16;

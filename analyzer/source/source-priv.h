@@ -26,6 +26,10 @@ ld_status ld_file_read(struct ld_file *f, uint64_t off, void *buf, size_t len);
 void ld_file_drop_cache(struct ld_file *f);
 
 /* ---- page maps: where a PFN's 4 KiB live in the file ---- */
+/* x86 physical addresses have at most 52 bits: no PFN a container names may
+ * reach past that (and byte addresses of PFNs never overflow). */
+#define LD_MAX_PFN ((uint64_t)1 << 40)
+
 struct ld_run {
 	uint64_t base_pfn, npages;
 	uint64_t file_off;          /* of base_pfn's page */
