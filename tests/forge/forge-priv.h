@@ -60,6 +60,7 @@ struct fg_core {
 	bool pdb_set;                    /* `pdb GUID AGE` given */
 	bool tick_set;                   /* `tick N` given (else from uptime) */
 	bool kernel_base_set;            /* `kernel base=VA` given */
+	bool kernel_large;               /* `kernel large`: image in a large page */
 	bool finished;
 };
 

@@ -13,7 +13,7 @@
  * Directives (configuration: they take effect before memory is built):
  *   processors N                 bugcheck CODE [P1 P2 P3 P4]
  *   time ISO8601|FILETIME        uptime SECONDS        tick N
- *   kernel base=VA               pdb GUID AGE [name=ntkrnlmp.pdb]
+ *   kernel [base=VA] [large]     pdb GUID AGE [name=ntkrnlmp.pdb]
  *   kdbg [encoded] [header=absent]                     lowstub on|off
  */
 #include "forge-priv.h"
@@ -522,9 +522,24 @@ static void create_globals(struct fg_machine *m)
 	fg_write(m, fg_kernel_var(m, "NtBuildLab", sizeof(lab)), lab, strlen(lab) + 1);
 }
 
+/* `kernel large`: the image inside one large page, as Windows maps it
+ * (4 MiB on x86, 2 MiB on PAE and x64). */
+static void map_kernel_large(struct fg_machine *m)
+{
+	uint64_t size = m->arch == LD_ARCH_X86 ? (4ull << 20) : (2ull << 20);
+	uint64_t start = m->kernel_base & ~(size - 1);
+	if (m->kernel_base + SIZE_IMAGE > start + size)
+		fg_die(fg_where(), "kernel image at 0x%llx crosses a large-page boundary",
+		       (unsigned long long)m->kernel_base);
+	uint64_t n = size >> LD_PAGE_SHIFT;
+	fg_map_large(m, start, fg_phys_alloc_run(m, n, n), size);
+}
+
 void fg_kernel_setup(struct fg_machine *m)
 {
 	struct fg_core *c = fg_core(m);
+	if (c->kernel_large)
+		map_kernel_large(m);
 	fg_map_range(m, m->kernel_base, SIZE_IMAGE);
 	c->data_cursor = m->kernel_base + RVA_DATA;
 	c->data_end = c->data_cursor + SIZE_DATA;
@@ -744,13 +759,21 @@ int fg_dir_tick(struct fg_machine *m, int argc, char **argv, const char *where)
 
 int fg_dir_kernel(struct fg_machine *m, int argc, char **argv, const char *where)
 {
-	const char *base = fg_arg(argc, argv, "base");
-	if (argc != 2 || !base)
-		fg_die(where, "usage: kernel base=VA");
-	m->kernel_base = fg_parse_u64_or_die(where, "kernel base", base);
-	if (m->kernel_base & (LD_PAGE_SIZE - 1))
-		fg_die(where, "kernel base must be page-aligned");
-	fg_core(m)->kernel_base_set = true;
+	struct fg_core *c = fg_core(m);
+	if (argc < 2)
+		fg_die(where, "usage: kernel [base=VA] [large]");
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "large")) {
+			c->kernel_large = true;
+		} else if (!strncmp(argv[i], "base=", 5)) {
+			m->kernel_base = fg_parse_u64_or_die(where, "kernel base", argv[i] + 5);
+			if (m->kernel_base & (LD_PAGE_SIZE - 1))
+				fg_die(where, "kernel base must be page-aligned");
+			c->kernel_base_set = true;
+		} else {
+			fg_die(where, "kernel: unknown word '%s' (base=VA, large)", argv[i]);
+		}
+	}
 	return 0;
 }
 

@@ -23,7 +23,7 @@
  *   profile NAME | arch x86|x86-pae|x64 | build N | seed N
  *   ram SIZE | ram BASE SIZE          (forge_memory.c)
  *   processors N | bugcheck CODE [P1..P4] | time ISO8601|FILETIME |
- *   uptime SECONDS | tick N | kernel base=VA | pdb GUID AGE [name=X] |
+ *   uptime SECONDS | tick N | kernel [base=VA] [large] | pdb GUID AGE [name=X] |
  *   kdbg [encoded] [header=absent] | lowstub on|off     (forge_kernel.c)
  *   largepage VA SIZE | map VA SIZE | write VA KIND=VALUE | addrspace |
  *   transition VA | pagefile VA [file=N] [offset=N]     (forge_paging.c)
