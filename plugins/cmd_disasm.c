@@ -8,6 +8,7 @@
  */
 #include "addr-priv.h"
 #include "disasm-priv.h"
+#include "session-priv.h"
 
 #include <inttypes.h>
 #include "../analyzer/report/report.h"
@@ -164,16 +165,22 @@ static int parse_u_args(struct ld_cmd_ctx *ctx, int argc, char **argv, uint64_t 
 	*count = U_DEFAULT_COUNT;
 	for (int i = 1; i < argc; i++) {
 		const char *s = argv[i];
-		if (!have_addr) {
+		uint64_t probe;
+		bool count_word = (s[0] == 'L' || s[0] == 'l') && (!s[1] || ld_cmd_parse_count(s, &probe));
+		if (!have_addr && !count_word) {
 			if (!ld_cmd_parse_addr(ctx, s, addr))
 				return ld_cmd_error("u", LD_ERR_ARG, "not an address: %s", s);
 			have_addr = true;
 			continue;
 		}
-		if ((s[0] == 'L' || s[0] == 'l') && !s[1] && i + 1 < argc)
+		if (count_word && !s[1] && i + 1 < argc)
 			s = argv[++i];
 		if (!ld_cmd_parse_count(s, count) || *count == 0 || *count > U_MAX_COUNT)
 			return ld_cmd_error("u", LD_ERR_ARG, "bad count: %s (1 to %u)", s, U_MAX_COUNT);
+	}
+	if (!have_addr && ctx->session && ctx->session->has_next_disasm) {
+		*addr = ctx->session->next_disasm;   /* go on after the last listing */
+		have_addr = true;
 	}
 	if (!have_addr)
 		return ld_cmd_error("u", LD_ERR_ARG, "no address; usage: u ADDR [COUNT]");
@@ -223,6 +230,10 @@ int ld_cmd_u(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	}
 	uint64_t at;
 	size_t shown = decode(&o, cs, &c, (size_t)count, &at);
+	if (ctx->session) {
+		ctx->session->has_next_disasm = true;
+		ctx->session->next_disasm = at;
+	}
 	if (shown < count)
 		report_stop(&o, &c, at, root);
 	if (root) {

@@ -7,6 +7,7 @@
  * the range still displays; nothing unavailable is ever shown as a value.
  */
 #include "addr-priv.h"
+#include "session-priv.h"
 
 #include <inttypes.h>
 #include "../analyzer/report/report.h"
@@ -189,7 +190,7 @@ static int parse_args(struct ld_cmd_ctx *ctx, int argc, char **argv, struct mem_
 		const char *s = argv[i];
 		if (!strcmp(s, "/p") || !strcmp(s, "--physical")) {
 			a->physical = true;
-		} else if ((s[0] == 'L' || s[0] == 'l') && a->have_addr) {
+		} else if ((s[0] == 'L' || s[0] == 'l') && (a->have_addr || ld_cmd_parse_count(s, &a->count))) {
 			const char *num = s[1] ? s : (i + 1 < argc ? argv[++i] : NULL);
 			if (!ld_cmd_parse_count(num, &a->count) || a->count == 0)
 				return ld_cmd_error(argv[0], LD_ERR_ARG, "bad count: %s", num ? num : "(none)");
@@ -200,6 +201,12 @@ static int parse_args(struct ld_cmd_ctx *ctx, int argc, char **argv, struct mem_
 		} else {
 			return ld_cmd_error(argv[0], LD_ERR_ARG, "unexpected argument: %s", s);
 		}
+	}
+	struct ld_session *ss = ctx->session;
+	if (!a->have_addr && ss && ss->has_next_dump) {   /* go on where the last display stopped */
+		a->addr = ss->next_dump;
+		a->physical = a->physical || ss->next_dump_physical;
+		a->have_addr = true;
 	}
 	if (!a->have_addr)
 		return ld_cmd_error(argv[0], LD_ERR_ARG, "no address; usage: %s [/p] ADDR [L COUNT]", argv[0]);
@@ -221,6 +228,11 @@ static int display(struct ld_cmd_ctx *ctx, int argc, char **argv, size_t unit)
 	v.bytes = ld_xcalloc(v.len, 1);
 	v.ok = ld_xcalloc(v.len, sizeof *v.ok);
 	ld_status st = v.bytes && v.ok ? fill_view(ctx->k, &v) : LD_ERR_NOMEM;
+	if (st == LD_OK && ctx->session) {
+		ctx->session->has_next_dump = true;
+		ctx->session->next_dump = v.addr + v.len;
+		ctx->session->next_dump_physical = v.physical;
+	}
 	if (st == LD_OK) {
 		if (ctx->json)
 			print_json(ctx, &v);

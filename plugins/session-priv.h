@@ -34,6 +34,10 @@ struct ld_session {
 	bool no_pager;
 	bool quit;
 	struct ld_symbols *symbols;  /* cached across commands; dropped by refresh */
+	/* Where db… and u stopped: the same command without an address goes on
+	 * from there, as in WinDbg. */
+	bool has_next_dump, next_dump_physical, has_next_disasm;
+	uint64_t next_dump, next_disasm;
 };
 
 struct ld_session *ld_session_new(void);
