@@ -250,10 +250,18 @@ static void validate(struct ld_kernel *k, struct verdict *v)
 	}
 	uint64_t proc = first - l.links;
 	uint64_t want_pid = ld_profile_build(v->p) && ld_profile_build(v->p) <= 2195 ? 8 : 4;
+	ld_status rp = ld_kernel_read_ptr(k, proc + l.pid, &pid);
+	ld_status rn = ld_kernel_read(k, proc + l.name, name, 15);
+	if (rp != LD_OK || rn != LD_OK) {
+		/* Unreadable is not evidence against the layout: say so. */
+		snprintf(v->evidence, sizeof v->evidence, "not validated: the first process at 0x%"
+			 PRIx64 " is unreadable (%s)", proc, ld_status_name(rp != LD_OK ? rp : rn));
+		return;
+	}
 	v->score = 0;
-	if (ld_kernel_read_ptr(k, proc + l.pid, &pid) == LD_OK && pid == want_pid)
+	if (pid == want_pid)
 		v->score += SCORE_SYSTEM / 2;
-	if (ld_kernel_read(k, proc + l.name, name, 15) == LD_OK && strcmp(name, "System") == 0)
+	if (strcmp(name, "System") == 0)
 		v->score += SCORE_SYSTEM / 2;
 	unsigned linked = 0, seen = 0, tgood = 0, tseen = 0;
 	check_processes(k, &l, head, &linked, &seen, &v->score);
