@@ -39,6 +39,7 @@
 #include "forge_stack.h"
 #include "forge_lpc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -118,11 +119,16 @@ void fg_die(const char *where, const char *fmt, ...)
 
 bool fg_parse_u64(const char *s, uint64_t *out)
 {
-	if (!s || !*s || *s == '-' || *s == '+')
+	if (!s)
 		return false;
 	char *end;
 	errno = 0;
-	unsigned long long v = strtoull(s, &end, 0);
+	/* decimal or 0x hex; a leading 0 is not octal here */
+	bool hex = s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+	const char *digits = hex ? s + 2 : s;
+	if (!(hex ? isxdigit((unsigned char)*digits) : isdigit((unsigned char)*digits)))
+		return false;
+	unsigned long long v = strtoull(digits, &end, hex ? 16 : 10);
 	if (errno || end == s)
 		return false;
 	unsigned shift = 0;
