@@ -444,6 +444,14 @@ static const struct ld_profile *donor_for(struct ld_kernel *k, const struct ld_p
 	return best;
 }
 
+/* An ISF lacks what no PDB has; lend it from the nearest shipped build. The
+ * set owns its profiles, so the chooser may complete one before publishing. */
+static ld_status lend(struct ld_kernel *k, const struct ld_profile *p)
+{
+	const struct ld_profile *donor = ld_profile_is_isf(p) ? donor_for(k, p) : NULL;
+	return donor ? ld_profile_inherit((struct ld_profile *)p, donor) : LD_OK;
+}
+
 static ld_status choose_symbols(struct ld_kernel *k, const char *symbols)
 {
 	char path[4096];
@@ -457,18 +465,23 @@ static ld_status choose_symbols(struct ld_kernel *k, const char *symbols)
 		ld_profile_free(p);
 		return st;
 	}
-	const struct ld_profile *donor = donor_for(k, p);
-	if (donor && ld_profile_is_isf(p) && (st = ld_profile_inherit(p, donor)) != LD_OK) {
+	/* The same table may already be on the search path: use that one. */
+	struct verdict v = { .p = ld_profile_set_find(k->profiles, ld_profile_name(p)) };
+	if (v.p) {
 		ld_profile_free(p);
-		return st;
+	} else {
+		char name[128];
+		snprintf(name, sizeof name, "%s", ld_profile_name(p));
+		if ((st = ld_profile_set_add(k->profiles, p)) != LD_OK)
+			return st;
+		v.p = ld_profile_set_find(k->profiles, name);
 	}
-	const char *name = ld_profile_name(p);
-	if ((st = ld_profile_set_add(k->profiles, p)) != LD_OK)
+	if ((st = lend(k, v.p)) != LD_OK)
 		return st;
-	struct verdict v = { .p = ld_profile_set_find(k->profiles, name) };
 	validate(k, &v);
 	if (v.score >= 0 && !v.valid)
-		ld_warn("--symbols profile %s does not validate against memory (%s)", name, v.evidence);
+		ld_warn("--symbols profile %s does not validate against memory (%s)",
+			ld_profile_name(v.p), v.evidence);
 	publish(k, &v, "from --symbols; ");
 	return LD_OK;
 }
@@ -485,6 +498,8 @@ static ld_status choose_forced(struct ld_kernel *k, const char *name)
 	    ld_profile_arch(v.p) != layout_arch(k->info.arch))
 		ld_warn("--profile %s is %s but the dump is %s", name, ld_arch_name(ld_profile_arch(v.p)),
 			ld_arch_name(k->info.arch));
+	else if (lend(k, v.p) != LD_OK)
+		return LD_ERR_NOMEM;
 	validate(k, &v);
 	if (v.score >= 0 && !v.valid)
 		ld_warn("--profile %s does not validate against memory (%s)", name, v.evidence);
