@@ -20,9 +20,10 @@
 #define X64_IMAGE_HI UINT64_C(0xfffff80800000000)
 #define X86_IMAGE_LO UINT64_C(0x80000000)
 #define X86_IMAGE_HI UINT64_C(0xa0000000)
-/* Mapped pages looked at per enumeration: the kernel, HAL and boot drivers
- * sit well within this; it bounds the time a hostile page table can cost. */
-#define IMAGE_SCAN_MAX_PAGES (1u << 20)
+/* Mapped pages looked at per enumeration (1 GiB): the kernel, HAL and the
+ * boot drivers take a few hundred MiB at most; it bounds the time hostile
+ * page tables (a self-map under the region maps "everything") can cost. */
+#define IMAGE_SCAN_MAX_PAGES (1u << 18)
 /* A PE header must fit in the first page. */
 #define PE_HEADER_MAX 0x1000u
 
