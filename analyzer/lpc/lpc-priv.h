@@ -20,9 +20,27 @@ size_t lpc_addr_map_get(const struct lpc_addr_map *h, uint64_t key);   /* LD_LPC
 void lpc_addr_map_free(struct lpc_addr_map *h);
 
 struct lpc_model_priv {
-	struct lpc_addr_map ports, messages, threads;
-	bool threads_indexed;
+	struct lpc_addr_map ports, messages, threads, pids, processes;
+	bool threads_indexed, processes_indexed;
 };
+
+/* Processes by pid and by EPROCESS address (ld_system_process_by_* are
+ * linear; the decoders ask once per port and per wait). NULL when absent. */
+const struct ld_process *lpc_process_by_pid(const struct ld_lpc_model *m, uint64_t pid);
+const struct ld_process *lpc_process_by_addr(const struct ld_lpc_model *m, uint64_t addr);
+
+/* A multimap from a 32-bit id to indexes: heads in a map, a next-array
+ * chains the rest (lpc_addr_map.c). */
+struct lpc_id_index {
+	struct lpc_addr_map heads;
+	size_t *next;
+	size_t n;
+};
+ld_status lpc_id_index_init(struct lpc_id_index *x, size_t n);
+ld_status lpc_id_index_add(struct lpc_id_index *x, uint32_t id, size_t index);
+size_t lpc_id_index_first(const struct lpc_id_index *x, uint32_t id);        /* LD_LPC_NONE */
+size_t lpc_id_index_next(const struct lpc_id_index *x, size_t index);        /* LD_LPC_NONE */
+void lpc_id_index_free(struct lpc_id_index *x);
 
 /* lpc_locks.c: before the graph, follow owned mutants/threads from the
  * server threads of processed requests (needs the kernel; k NULL: nothing). */

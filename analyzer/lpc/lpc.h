@@ -262,6 +262,8 @@ struct ld_wait_object {
 	size_t owner_index;         /* index into ld_system.threads, LD_LPC_NONE */
 	uint64_t process;           /* LD_WOBJ_PROCESS: the EPROCESS */
 };
+/* sys may be NULL: owner_index is then left LD_LPC_NONE for the caller to
+ * resolve (a linear search of sys costs one pass over every thread). */
 ld_status ld_wait_object_read(struct ld_kernel *k, const struct ld_system *sys, uint64_t obj,
 			      struct ld_wait_object *out);
 

@@ -2,6 +2,7 @@
 #include "lpc-priv.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* Fibonacci hashing: kernel objects are 8/16-byte aligned, so the low bits
  * alone would cluster. */
@@ -76,4 +77,51 @@ void lpc_addr_map_free(struct lpc_addr_map *h)
 	h->keys = NULL;
 	h->vals = NULL;
 	h->cap = h->len = 0;
+}
+
+/* ---- id multimap ---- */
+
+/* Ids may be 0; map keys may not: keep the id in the low half, a marker above. */
+#define ID_KEY(id) ((uint64_t)(id) | (1ull << 40))
+
+ld_status lpc_id_index_init(struct lpc_id_index *x, size_t n)
+{
+	memset(x, 0, sizeof(*x));
+	x->next = ld_xcalloc(n ? n : 1, sizeof(size_t));
+	if (!x->next)
+		return ld_fail_ctx(LD_ERR_NOMEM, "id index of %zu entries", n);
+	x->n = n;
+	return LD_OK;
+}
+
+/* Indexes are added in increasing order; each id's chain keeps that order. */
+ld_status lpc_id_index_add(struct lpc_id_index *x, uint32_t id, size_t index)
+{
+	if (index >= x->n)
+		return ld_fail(LD_ERR_ARG, "id index: %zu out of range", index);
+	x->next[index] = LD_LPC_NONE;
+	size_t head = lpc_addr_map_get(&x->heads, ID_KEY(id));
+	if (head == LD_LPC_NONE)
+		return lpc_addr_map_put(&x->heads, ID_KEY(id), index);
+	while (x->next[head] != LD_LPC_NONE)
+		head = x->next[head];
+	x->next[head] = index;
+	return LD_OK;
+}
+
+size_t lpc_id_index_first(const struct lpc_id_index *x, uint32_t id)
+{
+	return lpc_addr_map_get(&x->heads, ID_KEY(id));
+}
+
+size_t lpc_id_index_next(const struct lpc_id_index *x, size_t index)
+{
+	return index < x->n ? x->next[index] : LD_LPC_NONE;
+}
+
+void lpc_id_index_free(struct lpc_id_index *x)
+{
+	lpc_addr_map_free(&x->heads);
+	free(x->next);
+	x->next = NULL;
 }

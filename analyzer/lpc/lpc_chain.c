@@ -73,8 +73,9 @@ static void chain_end(struct ld_kernel *k, const struct ld_lpc_model *m, struct 
 	}
 	e->kind = LD_END_WAIT;
 	e->object.addr = t->wait_object;
-	if (k && t->wait_object)
-		(void)ld_wait_object_read(k, m->sys, t->wait_object, &e->object);   /* unreadable: kind stays unknown */
+	if (k && t->wait_object && ld_wait_object_read(k, NULL, t->wait_object, &e->object) == LD_OK)
+		e->object.owner_index = ld_lpc_thread_index(m, e->object.owner_thread);
+	/* unreadable: the kind stays unknown, the address is still shown */
 }
 
 /* The cycle as a chain, starting at its longest-waiting member. */

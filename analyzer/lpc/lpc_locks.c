@@ -36,8 +36,9 @@ static size_t follow_lock(struct ld_kernel *k, struct ld_lpc_model *m, size_t t)
 	    th->wait_reason == WR_LPC_RECEIVE || !th->wait_object)
 		return LD_LPC_NONE;
 	struct ld_wait_object o;
-	if (ld_wait_object_read(k, m->sys, th->wait_object, &o) != LD_OK)
+	if (ld_wait_object_read(k, NULL, th->wait_object, &o) != LD_OK)
 		return LD_LPC_NONE;
+	o.owner_index = ld_lpc_thread_index(m, o.owner_thread);
 	if ((o.kind != LD_WOBJ_MUTANT && o.kind != LD_WOBJ_THREAD) || o.owner_index == LD_LPC_NONE)
 		return LD_LPC_NONE;
 	if (ld_lpc_add_lock(m, t, &o) != LD_OK)

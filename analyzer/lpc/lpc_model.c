@@ -129,6 +129,45 @@ size_t ld_lpc_thread_index(const struct ld_lpc_model *m, uint64_t ethread)
 	return lpc_addr_map_get(&pv->threads, ethread);
 }
 
+/* pid 0 (Idle) is a real pid: keep map keys non-zero with a marker bit. */
+#define PID_KEY(pid) ((pid) | (1ull << 63))
+
+static void index_processes(const struct ld_lpc_model *m)
+{
+	struct lpc_model_priv *pv = priv(m);
+	pv->processes_indexed = true;
+	for (size_t i = 0; i < m->sys->nprocesses; i++) {
+		const struct ld_process *p = &m->sys->processes[i];
+		/* The first process with a pid wins, as in ld_system_process_by_pid. */
+		if (lpc_addr_map_get(&pv->pids, PID_KEY(p->pid)) == LD_LPC_NONE &&
+		    lpc_addr_map_put(&pv->pids, PID_KEY(p->pid), i) != LD_OK)
+			break;
+		if (p->addr && lpc_addr_map_get(&pv->processes, p->addr) == LD_LPC_NONE &&
+		    lpc_addr_map_put(&pv->processes, p->addr, i) != LD_OK)
+			break;   /* out of memory: lookups of the rest fail, nothing worse */
+	}
+}
+
+const struct ld_process *lpc_process_by_pid(const struct ld_lpc_model *m, uint64_t pid)
+{
+	if (!m->sys)
+		return NULL;
+	if (!priv(m)->processes_indexed)
+		index_processes(m);
+	size_t i = lpc_addr_map_get(&priv(m)->pids, PID_KEY(pid));
+	return i == LD_LPC_NONE ? NULL : &m->sys->processes[i];
+}
+
+const struct ld_process *lpc_process_by_addr(const struct ld_lpc_model *m, uint64_t addr)
+{
+	if (!m->sys || !addr)
+		return NULL;
+	if (!priv(m)->processes_indexed)
+		index_processes(m);
+	size_t i = lpc_addr_map_get(&priv(m)->processes, addr);
+	return i == LD_LPC_NONE ? NULL : &m->sys->processes[i];
+}
+
 void ld_lpc_model_free(struct ld_lpc_model *m)
 {
 	if (!m)
@@ -147,6 +186,8 @@ void ld_lpc_model_free(struct ld_lpc_model *m)
 		lpc_addr_map_free(&priv(m)->ports);
 		lpc_addr_map_free(&priv(m)->messages);
 		lpc_addr_map_free(&priv(m)->threads);
+		lpc_addr_map_free(&priv(m)->pids);
+		lpc_addr_map_free(&priv(m)->processes);
 		free(m->priv);
 	}
 	free(m);

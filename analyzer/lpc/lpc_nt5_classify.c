@@ -12,6 +12,15 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Indexes built once per classification: a system has tens of thousands of
+ * threads and a wait would otherwise scan them all. */
+struct cls {
+	struct lpc_nt5 *d;
+	struct lpc_id_index received;     /* LpcReceivedMessageId (valid) → threads */
+	struct lpc_id_index queued;       /* MessageId → messages on a receive queue */
+	struct lpc_addr_map listeners;    /* port → number of WrLpcReceive waiters */
+};
+
 static const struct ld_lpc_port *port_at(const struct ld_lpc_model *m, uint64_t addr, size_t *index)
 {
 	size_t i = addr ? ld_lpc_port_index(m, addr) : LD_LPC_NONE;
@@ -51,7 +60,7 @@ static void server_of(const struct ld_lpc_model *m, const struct ld_lpc_port *q,
 		return;
 	}
 	uint64_t pid = q->creator_pid ? q->creator_pid : q->handle_pid;
-	const struct ld_process *pr = pid ? ld_system_process_by_pid(m->sys, pid) : NULL;
+	const struct ld_process *pr = pid ? lpc_process_by_pid(m, pid) : NULL;
 	if (pr) {
 		w->server_known = true;
 		w->server_process = pr->addr;
@@ -59,33 +68,34 @@ static void server_of(const struct ld_lpc_model *m, const struct ld_lpc_port *q,
 	}
 }
 
-static bool queued(const struct ld_lpc_model *m, struct ld_lpc_wait *w, uint64_t queue,
+static bool queued(const struct cls *c, struct ld_lpc_wait *w, uint64_t queue,
 		   const struct ld_thread *client, bool *unreadable)
 {
-	for (size_t i = 0; i < m->nmessages; i++) {
+	const struct ld_lpc_model *m = c->d->m;
+	for (size_t i = lpc_id_index_first(&c->queued, w->message_id); i != LD_LPC_NONE;
+	     i = lpc_id_index_next(&c->queued, i)) {
 		const struct ld_lpc_message *msg = &m->messages[i];
-		if (msg->where != LD_MSG_RECEIVE_QUEUE || msg->queued_on != queue)
-			continue;
-		if (!msg->available) {
-			*unreadable = true;
-			continue;
-		}
-		if (msg->id == w->message_id && (!msg->sender_tid || msg->sender_tid == client->tid)) {
+		if (msg->queued_on == queue && (!msg->sender_tid || msg->sender_tid == client->tid)) {
 			w->message = i;
 			return true;
 		}
 	}
+	/* An unreadable message on that queue might be this one. */
+	for (size_t i = 0; i < m->nmessages && !*unreadable; i++)
+		*unreadable = !m->messages[i].available && m->messages[i].where == LD_MSG_RECEIVE_QUEUE &&
+			      m->messages[i].queued_on == queue;
 	return false;
 }
 
 /* A server thread that received the message: prefer the server process's
  * own threads (a callback reuses the id in the other direction). */
-static size_t processing_thread(const struct ld_lpc_model *m, const struct ld_lpc_wait *w)
+static size_t processing_thread(const struct cls *c, const struct ld_lpc_wait *w)
 {
+	const struct ld_lpc_model *m = c->d->m;
 	size_t any = LD_LPC_NONE;
-	for (size_t i = 0; i < m->sys->nthreads; i++) {
-		const struct ld_lpc_thread *t = &m->threads[i];
-		if (i == w->thread || !t->received_valid || t->received_message_id != w->message_id)
+	for (size_t i = lpc_id_index_first(&c->received, w->message_id); i != LD_LPC_NONE;
+	     i = lpc_id_index_next(&c->received, i)) {
+		if (i == w->thread)
 			continue;
 		if (!w->server_known || m->sys->threads[i].process == w->server_process)
 			return i;
@@ -108,7 +118,7 @@ static const char *server_gone(const struct ld_lpc_model *m, const struct ld_lpc
 	if (conn && conn->kind == LD_PORT_CONNECTION && !conn->owner_process)
 		return "the server connection port has no server process";
 	if (w->server_known) {
-		const struct ld_process *pr = ld_system_process_by_addr(m->sys, w->server_process);
+		const struct ld_process *pr = lpc_process_by_addr(m, w->server_process);
 		if (!pr)
 			return "the server process is not in the process list";
 		if (pr->exiting)
@@ -119,22 +129,21 @@ static const char *server_gone(const struct ld_lpc_model *m, const struct ld_lpc
 
 /* Threads listening on the queue port: with a request queued and listeners
  * present, they simply have not run yet; with none, every server thread is busy. */
-static size_t receivers(const struct ld_lpc_model *m, uint64_t queue)
+static size_t receivers(const struct cls *c, uint64_t queue)
 {
-	size_t n = 0;
-	for (size_t i = 0; i < m->sys->nthreads; i++)
-		n += (m->threads[i].roles & LD_LPC_ROLE_RECEIVER) && m->threads[i].receive_port == queue;
-	return n;
+	size_t n = lpc_addr_map_get(&c->listeners, queue);
+	return n == LD_LPC_NONE ? 0 : n;
 }
 
-static void decide(const struct ld_lpc_model *m, struct ld_lpc_wait *w, uint64_t queue,
+static void decide(const struct cls *c, struct ld_lpc_wait *w, uint64_t queue,
 		   const struct ld_lpc_port *p, const struct ld_lpc_port *conn)
 {
+	const struct ld_lpc_model *m = c->d->m;
 	const struct ld_thread *client = &m->sys->threads[w->thread];
 	bool unreadable = false;
 	const char *gone;
-	if (queue && queued(m, w, queue, client, &unreadable)) {
-		size_t rx = receivers(m, queue);
+	if (queue && queued(c, w, queue, client, &unreadable)) {
+		size_t rx = receivers(c, queue);
 		w->status = LD_WAIT_QUEUED;
 		if (rx)
 			snprintf(w->why, sizeof(w->why), "on the receive queue of port %#llx; %zu thread%s waiting to receive there",
@@ -142,7 +151,7 @@ static void decide(const struct ld_lpc_model *m, struct ld_lpc_wait *w, uint64_t
 		else
 			snprintf(w->why, sizeof(w->why), "on the receive queue of port %#llx; no thread is waiting to receive there",
 				 (unsigned long long)queue);
-	} else if ((w->server_thread = processing_thread(m, w)) != LD_LPC_NONE) {
+	} else if ((w->server_thread = processing_thread(c, w)) != LD_LPC_NONE) {
 		w->status = LD_WAIT_PROCESSING;
 		snprintf(w->why, sizeof(w->why), "thread %#llx has received it",
 			 (unsigned long long)m->sys->threads[w->server_thread].addr);
@@ -162,8 +171,9 @@ static void decide(const struct ld_lpc_model *m, struct ld_lpc_wait *w, uint64_t
 	}
 }
 
-static ld_status reply_wait(struct lpc_nt5 *d, size_t t)
+static ld_status reply_wait(const struct cls *c, size_t t)
 {
+	struct lpc_nt5 *d = c->d;
 	struct ld_lpc_model *m = d->m;
 	const struct ld_lpc_thread *s = &m->threads[t];
 	struct ld_lpc_wait w = { .thread = t, .message_id = s->reply_message_id, .port = s->waiting_on_port,
@@ -180,14 +190,15 @@ static ld_status reply_wait(struct lpc_nt5 *d, size_t t)
 	w.connection_port = p && p->kind == LD_PORT_CONNECTION ? p->addr : p ? p->connection_port : 0;
 	const struct ld_lpc_port *conn = port_at(m, w.connection_port, &w.connection_port_index);
 	server_of(m, q ? q : conn, &w);
-	decide(m, &w, queue, p, conn);
+	decide(c, &w, queue, p, conn);
 	return ld_lpc_add_wait(m, &w, NULL);
 }
 
 /* A connect waiter holds its LPC_CONNECTION_REQUEST; it is queued on (or was
  * received from) the connection port. */
-static ld_status connect_wait(struct lpc_nt5 *d, size_t t)
+static ld_status connect_wait(const struct cls *c, size_t t)
 {
+	struct lpc_nt5 *d = c->d;
 	struct ld_lpc_model *m = d->m;
 	const struct ld_lpc_thread *s = &m->threads[t];
 	struct ld_lpc_wait w = { .thread = t, .connect = true, .message_id = s->reply_message_id,
@@ -202,21 +213,49 @@ static ld_status connect_wait(struct lpc_nt5 *d, size_t t)
 	const struct ld_lpc_port *conn = port_at(m, conn_addr, &w.connection_port_index);
 	w.port_index = w.connection_port_index;
 	server_of(m, conn, &w);
-	decide(m, &w, conn_addr, conn, conn);
+	decide(c, &w, conn_addr, conn, conn);
 	return ld_lpc_add_wait(m, &w, NULL);
+}
+
+static ld_status cls_build(struct cls *c)
+{
+	const struct ld_lpc_model *m = c->d->m;
+	ld_status st = lpc_id_index_init(&c->received, m->sys->nthreads);
+	if (st == LD_OK)
+		st = lpc_id_index_init(&c->queued, m->nmessages);
+	for (size_t i = 0; st == LD_OK && i < m->sys->nthreads; i++) {
+		const struct ld_lpc_thread *t = &m->threads[i];
+		if (t->received_valid)
+			st = lpc_id_index_add(&c->received, t->received_message_id, i);
+		if (st == LD_OK && (t->roles & LD_LPC_ROLE_RECEIVER) && t->receive_port) {
+			size_t n = lpc_addr_map_get(&c->listeners, t->receive_port);
+			st = lpc_addr_map_put(&c->listeners, t->receive_port, n == LD_LPC_NONE ? 1 : n + 1);
+		}
+	}
+	for (size_t i = 0; st == LD_OK && i < m->nmessages; i++)
+		if (m->messages[i].available && m->messages[i].where == LD_MSG_RECEIVE_QUEUE)
+			st = lpc_id_index_add(&c->queued, m->messages[i].id, i);
+	return st;
+}
+
+static void cls_free(struct cls *c)
+{
+	lpc_id_index_free(&c->received);
+	lpc_id_index_free(&c->queued);
+	lpc_addr_map_free(&c->listeners);
 }
 
 ld_status lpc_nt5_classify(struct lpc_nt5 *d)
 {
-	for (size_t t = 0; t < d->m->sys->nthreads; t++) {
+	struct cls c = { .d = d };
+	ld_status st = cls_build(&c);
+	for (size_t t = 0; st == LD_OK && t < d->m->sys->nthreads; t++) {
 		unsigned roles = d->m->threads[t].roles;
-		ld_status st = LD_OK;
 		if (roles & LD_LPC_ROLE_REPLY_WAITER)
-			st = reply_wait(d, t);
+			st = reply_wait(&c, t);
 		else if (roles & LD_LPC_ROLE_CONNECT_WAITER)
-			st = connect_wait(d, t);
-		if (st != LD_OK)
-			return st;
+			st = connect_wait(&c, t);
 	}
-	return LD_OK;
+	cls_free(&c);
+	return st;
 }

@@ -32,7 +32,7 @@ static void read_owner(struct lpc_nt5 *d, struct ld_lpc_port *p)
 		return;
 	p->owner_process = rd(d, p->addr, &d->f.po_server_process);
 	const struct ld_process *pr = p->owner_process ?
-		ld_system_process_by_addr(d->m->sys, p->owner_process) : NULL;
+		lpc_process_by_addr(d->m, p->owner_process) : NULL;
 	if (pr) {
 		p->owner_pid = pr->pid;
 		p->owner_known = true;
@@ -185,7 +185,7 @@ static void owner_fallback(const struct ld_lpc_model *m, struct ld_lpc_port *p)
 	if (!p->readable || p->owner_known || p->kind == LD_PORT_CONNECTION)
 		return;
 	uint64_t pid = p->nhandles ? p->handle_pid : p->creator_pid;
-	const struct ld_process *pr = pid ? ld_system_process_by_pid(m->sys, pid) : NULL;
+	const struct ld_process *pr = pid ? lpc_process_by_pid(m, pid) : NULL;
 	if (!pr)
 		return;
 	p->owner_process = pr->addr;

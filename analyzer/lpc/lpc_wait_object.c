@@ -44,7 +44,7 @@ static void read_mutant(struct ld_kernel *k, const struct ld_system *sys, struct
 	if (!p || !mutant_owner_offset(p, &off) || ld_kernel_read_ptr(k, o->addr + off, &owner) != LD_OK)
 		return;
 	o->owner_thread = owner;
-	for (size_t i = 0; owner && i < sys->nthreads; i++)
+	for (size_t i = 0; sys && owner && i < sys->nthreads; i++)
 		if (sys->threads[i].addr == owner)
 			o->owner_index = i;
 }
@@ -81,7 +81,7 @@ ld_status ld_wait_object_read(struct ld_kernel *k, const struct ld_system *sys, 
 		break;
 	case LD_WOBJ_THREAD:
 		out->owner_thread = obj;   /* KTHREAD is at the start of ETHREAD */
-		for (size_t i = 0; i < sys->nthreads; i++)
+		for (size_t i = 0; sys && i < sys->nthreads; i++)
 			if (sys->threads[i].addr == obj)
 				out->owner_index = i;
 		break;
