@@ -38,6 +38,7 @@ struct dt {
 	bool json;
 	const char *filters[DT_MAX_FILTERS];    /* FIELD, Tcb.WaitReason, Lpc* */
 	size_t nfilters;
+	const struct ld_type *type;              /* the type asked for */
 	struct ld_field *sel;                    /* the fields to show */
 	size_t nsel;
 };
@@ -170,9 +171,32 @@ static ld_status read_chars(const struct dt *d, uint64_t base, const struct ld_f
 	return LD_OK;
 }
 
+/* Fields whose values are named by a profile constant group (WinDbg shows
+ * the enum): the wait reason and state of a thread. */
+static const char *const_group_of(const char *owner, const char *name)
+{
+	const char *last = strrchr(name, '.');
+	last = last ? last + 1 : name;
+	if (strcmp(last, "WaitReason") == 0)
+		return "KWAIT_REASON";
+	if (strcmp(name, "Tcb.State") == 0 || (strcmp(name, "State") == 0 && owner &&
+					       strcmp(owner, "_KTHREAD") == 0))
+		return "KTHREAD_STATE";
+	return NULL;
+}
+
+static const char *value_name(const struct dt *d, const char *owner, const struct ld_field *f,
+			      uint64_t v)
+{
+	if (f->kind == LD_T_ENUM)
+		return enum_name(f, v);
+	const char *group = f->bitlen ? NULL : const_group_of(owner, f->name);
+	return group ? ld_profile_const_name(d->p, group, (int64_t)v) : NULL;
+}
+
 /* The value part of a text line; false when the field has no scalar value. */
-static bool value_text(const struct dt *d, uint64_t base, const struct ld_field *f, char *buf,
-		       size_t len)
+static bool value_text(const struct dt *d, const char *owner, uint64_t base,
+		       const struct ld_field *f, char *buf, size_t len)
 {
 	uint64_t v;
 	ld_status st;
@@ -190,7 +214,7 @@ static bool value_text(const struct dt *d, uint64_t base, const struct ld_field 
 		snprintf(buf, len, "<%s>", ld_status_name(st));
 		return true;
 	}
-	const char *en = f->kind == LD_T_ENUM ? enum_name(f, v) : NULL;
+	const char *en = value_name(d, owner, f, v);
 	if (f->bitlen)
 		binary(v, f->bitlen, buf, len);
 	else if (f->kind == LD_T_PTR)
@@ -199,7 +223,7 @@ static bool value_text(const struct dt *d, uint64_t base, const struct ld_field 
 	else if (f->kind == LD_T_INT && (int64_t)v < 0)
 		snprintf(buf, len, "%" PRId64, (int64_t)v);
 	else if (en)
-		snprintf(buf, len, "%" PRIu64 " ( %s )", v, en);
+		snprintf(buf, len, "0x%" PRIx64 " ( %s )", v, en);
 	else
 		snprintf(buf, len, "0x%" PRIx64, v);
 	return true;
@@ -209,10 +233,11 @@ static bool value_text(const struct dt *d, uint64_t base, const struct ld_field 
 
 static void print_fields(const struct dt *d, const struct ld_type *t, uint64_t base, unsigned level);
 
-static void print_field(const struct dt *d, const struct ld_field *f, uint64_t base, unsigned level)
+static void print_field(const struct dt *d, const char *owner, const struct ld_field *f,
+			uint64_t base, unsigned level)
 {
 	char what[160] = "";
-	if (!d->has_addr || !value_text(d, base, f, what, sizeof what))
+	if (!d->has_addr || !value_text(d, owner, base, f, what, sizeof what))
 		type_text(d, f, what, sizeof what);
 	fprintf(d->ctx->out, "%*s+0x%03x %-*s : %s\n", 3 * (int)(level + 1), "", f->offset,
 		DT_NAME_WIDTH, f->name, what);
@@ -226,13 +251,13 @@ static void print_field(const struct dt *d, const struct ld_field *f, uint64_t b
 static void print_fields(const struct dt *d, const struct ld_type *t, uint64_t base, unsigned level)
 {
 	for (size_t i = 0; i < t->nfields; i++)
-		print_field(d, &t->fields[i], base, level);
+		print_field(d, t->name, &t->fields[i], base, level);
 }
 
 static void print_selected(const struct dt *d)
 {
 	for (size_t i = 0; i < d->nsel; i++)
-		print_field(d, &d->sel[i], d->addr, 0);
+		print_field(d, d->type->name, &d->sel[i], d->addr, 0);
 }
 
 static void print_text(const struct dt *d, const struct ld_type *t)
@@ -253,7 +278,8 @@ static void print_text(const struct dt *d, const struct ld_type *t)
 
 static json_t *fields_json(const struct dt *d, const struct ld_type *t, uint64_t base, unsigned level);
 
-static void value_json(const struct dt *d, json_t *o, uint64_t base, const struct ld_field *f)
+static void value_json(const struct dt *d, const char *owner, json_t *o, uint64_t base,
+		       const struct ld_field *f)
 {
 	uint64_t v;
 	ld_status st;
@@ -275,12 +301,13 @@ static void value_json(const struct dt *d, json_t *o, uint64_t base, const struc
 		ld_json_set(o, "value", json_integer((json_int_t)v));
 	else
 		ld_json_set(o, "value", ld_json_u64(v));
-	const char *en = f->kind == LD_T_ENUM ? enum_name(f, v) : NULL;
+	const char *en = value_name(d, owner, f, v);
 	if (en)
 		ld_json_set(o, "enum", json_string(en));
 }
 
-static json_t *field_json(const struct dt *d, const struct ld_field *f, uint64_t base, unsigned level)
+static json_t *field_json(const struct dt *d, const char *owner, const struct ld_field *f,
+			  uint64_t base, unsigned level)
 {
 	json_t *o = json_object();
 	char tt[160];
@@ -301,7 +328,7 @@ static json_t *field_json(const struct dt *d, const struct ld_field *f, uint64_t
 		ld_json_set(o, "bitlen", json_integer(f->bitlen));
 	}
 	if (d->has_addr)
-		value_json(d, o, base, f);
+		value_json(d, owner, o, base, f);
 	const struct ld_type *inner = f->kind == LD_T_STRUCT && f->type_name && level + 1 <= d->depth
 		? ld_profile_type(d->p, f->type_name) : NULL;
 	if (inner)
@@ -313,7 +340,7 @@ static json_t *fields_json(const struct dt *d, const struct ld_type *t, uint64_t
 {
 	json_t *arr = json_array();
 	for (size_t i = 0; i < t->nfields; i++)
-		json_array_append_new(arr, field_json(d, &t->fields[i], base, level));
+		json_array_append_new(arr, field_json(d, t->name, &t->fields[i], base, level));
 	return arr;
 }
 
@@ -328,7 +355,7 @@ static int print_json(const struct dt *d, const struct ld_type *t)
 	if (d->nfilters) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < d->nsel; i++)
-			json_array_append_new(arr, field_json(d, &d->sel[i], d->addr, 0));
+			json_array_append_new(arr, field_json(d, t->name, &d->sel[i], d->addr, 0));
 		ld_json_set(doc, "fields", arr);
 	} else {
 		ld_json_set(doc, "fields", fields_json(d, t, d->addr, 0));
@@ -475,6 +502,7 @@ int ld_cmd_dt(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	if (rc == LD_EXIT_OK && !t)
 		rc = ld_cmd_error("dt", LD_ERR_NOT_FOUND, "profile %s has no type %s",
 				  ld_profile_name(d.p), tname);
+	d.type = t;
 	if (rc == LD_EXIT_OK && d.nfilters)
 		rc = select_fields(&d, t);
 	if (rc == LD_EXIT_OK) {
