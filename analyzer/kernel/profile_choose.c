@@ -10,48 +10,17 @@
  *     number, then the nearest build of the same NT version, then any build;
  *     each candidate is scored against memory and the best wins.
  *
- * Validation reads a few things every layout decides: the first process on
- * PsActiveProcessHead must be System (pid 4, pid 8 on Windows 2000) named
- * "System"; the process links must be back-linked with plausible pids; and
- * System's threads (ThreadListHead) must name System by their Cid and by their
- * owning-process pointers (KTHREAD.Process / ApcState.Process, and
- * ETHREAD.ThreadsProcess on NT 5). That is what tells 2003 SP0 from SP1/SP2
- * (EPROCESS and ETHREAD moved) and late 7601 x64 kernels (ETHREAD +8) apart.
- * Equal scores fall back to hints from NtBuildLab (kernel revision, service
- * pack). Every read is bounded; nothing here allocates by a dump value.
+ * Validation against memory is profile_validate.c; finding the ISF for
+ * --symbols DIR is profile_symbols.c. Equal validation scores fall back to
+ * hints from NtBuildLab (kernel revision, service pack).
  */
-#include "kernel-priv.h"
+#include "profile-choose-priv.h"
 
-#include <dirent.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
-
-#define PROC_CHECK_MAX 6u        /* process entries looked at */
-#define THREAD_CHECK_MAX 4u      /* System threads looked at */
-#define SYMBOLS_DIR_DEPTH 4      /* volatility3/symbols/windows/ntkrnlmp.pdb/GUID-AGE.json.xz */
-#define SYMBOLS_DIR_ENTRIES 20000u
-/* A candidate "validates" when System was found where the layout says. */
-#define SCORE_SYSTEM 8
-
-struct verdict {
-	const struct ld_profile *p;
-	int score;                   /* validation; -1 = could not validate */
-	int hint;                    /* tie-break from NtBuildLab */
-	bool valid;                  /* System found and every thread looked at agrees */
-	unsigned threads_seen;
-	char evidence[200];
-};
 
 /* ---- small helpers ---- */
-
-static enum ld_arch layout_arch(enum ld_arch a)
-{
-	return a == LD_ARCH_X86_PAE ? LD_ARCH_X86 : a;
-}
 
 /* NT version family of a build number, as the profiles' "family" hint. */
 static const char *family_of(uint32_t build)
@@ -81,22 +50,6 @@ static bool same_family(const struct ld_profile *p, uint32_t build)
 	if (!fam)
 		fam = family_of(ld_profile_build(p));
 	return *family_of(build) && strcmp(fam, family_of(build)) == 0;
-}
-
-static uint32_t build_distance(const struct ld_profile *p, uint32_t build)
-{
-	uint32_t b = ld_profile_build(p);
-	return b > build ? b - build : build - b;
-}
-
-static bool field_off(const struct ld_profile *p, const char *type, const char *path, uint32_t *off)
-{
-	const struct ld_type *t = ld_profile_type(p, type);
-	struct ld_field f;
-	if (!t || ld_type_resolve(p, t, path, &f) != LD_OK)
-		return false;
-	*off = f.offset;
-	return true;
 }
 
 /* ---- hints from NtBuildLab ("7601.24000.amd64fre.win7sp1_ldr...",
@@ -140,145 +93,6 @@ static int hint_score(const struct ld_profile *p, const char *lab)
 	return h;
 }
 
-/* ---- validation against memory ---- */
-
-struct layout {
-	uint32_t links, pid, name, threads;        /* _EPROCESS */
-	uint32_t thread_entry, cid;                /* _ETHREAD */
-	bool has_kproc, has_apc_proc, has_threads_proc;
-	uint32_t kproc, apc_proc, threads_proc;    /* _ETHREAD paths */
-};
-
-static bool layout_of(const struct ld_profile *p, struct layout *l)
-{
-	memset(l, 0, sizeof *l);
-	if (!field_off(p, "_EPROCESS", "ActiveProcessLinks", &l->links) ||
-	    !field_off(p, "_EPROCESS", "UniqueProcessId", &l->pid) ||
-	    !field_off(p, "_EPROCESS", "ImageFileName", &l->name))
-		return false;
-	if (field_off(p, "_EPROCESS", "ThreadListHead", &l->threads) &&
-	    field_off(p, "_ETHREAD", "ThreadListEntry", &l->thread_entry) &&
-	    field_off(p, "_ETHREAD", "Cid.UniqueProcess", &l->cid)) {
-		l->has_kproc = field_off(p, "_ETHREAD", "Tcb.Process", &l->kproc);
-		l->has_apc_proc = field_off(p, "_ETHREAD", "Tcb.ApcState.Process", &l->apc_proc);
-		l->has_threads_proc = field_off(p, "_ETHREAD", "ThreadsProcess", &l->threads_proc);
-	} else {
-		l->threads = 0;
-	}
-	return true;
-}
-
-/* Back-links and plausible pids over the first process entries. */
-static void check_processes(struct ld_kernel *k, const struct layout *l, uint64_t head,
-			    unsigned *linked, unsigned *seen, int *score)
-{
-	uint64_t e = head, next, back, pid;
-	for (unsigned i = 0; i < PROC_CHECK_MAX; i++) {
-		if (ld_kernel_read_ptr(k, e, &next) != LD_OK || next == head || next == 0)
-			return;
-		(*seen)++;
-		if (ld_kernel_read_ptr(k, next + ld_kernel_ptr_size(k), &back) == LD_OK && back == e) {
-			(*linked)++;
-			(*score)++;
-		}
-		if (ld_kernel_read_ptr(k, next - l->links + l->pid, &pid) == LD_OK && pid &&
-		    pid % 4 == 0 && pid < 0x1000000)
-			(*score)++;
-		e = next;
-	}
-}
-
-/* 1 when the pointer at thread+off is proc; counts the check when the
- * layout has the field. */
-static unsigned owner_check(struct ld_kernel *k, uint64_t thread, bool has, uint32_t off,
-			    uint64_t proc, unsigned *checks)
-{
-	uint64_t v;
-	if (!has)
-		return 0;
-	(*checks)++;
-	return ld_kernel_read_ptr(k, thread + off, &v) == LD_OK && v == proc;
-}
-
-/* System's threads must point back at System. */
-static void check_threads(struct ld_kernel *k, const struct layout *l, uint64_t proc, uint64_t pid,
-			  unsigned *good, unsigned *seen, int *score)
-{
-	uint64_t head = proc + l->threads, e = head, next;
-	for (unsigned i = 0; l->threads && i < THREAD_CHECK_MAX; i++) {
-		if (ld_kernel_read_ptr(k, e, &next) != LD_OK || next == head || next == 0)
-			return;
-		(*seen)++;
-		uint64_t thread = next - l->thread_entry, cid;
-		unsigned checks = 0, ok = 0;
-		if (ld_kernel_read_ptr(k, thread + l->cid, &cid) == LD_OK && cid == pid)
-			ok++;
-		checks++;
-		ok += owner_check(k, thread, l->has_kproc, l->kproc, proc, &checks);
-		ok += owner_check(k, thread, l->has_apc_proc, l->apc_proc, proc, &checks);
-		ok += owner_check(k, thread, l->has_threads_proc, l->threads_proc, proc, &checks);
-		*score += 2 * (int)ok;
-		if (ok == checks)
-			(*good)++;
-		e = next;
-	}
-}
-
-static void validate(struct ld_kernel *k, struct verdict *v)
-{
-	const struct ld_kernel_info *i = &k->info;
-	struct layout l;
-	uint64_t head = i->ps_active_process_head, first, pid = 0;
-	char name[16] = "";
-	v->score = -1;
-	if (!k->vas || !head) {
-		snprintf(v->evidence, sizeof v->evidence, "not validated: PsActiveProcessHead unknown");
-		return;
-	}
-	if (!layout_of(v->p, &l)) {
-		v->score = 0;
-		snprintf(v->evidence, sizeof v->evidence, "profile lacks EPROCESS process-list fields");
-		return;
-	}
-	if (ld_kernel_read_ptr(k, head, &first) != LD_OK) {
-		snprintf(v->evidence, sizeof v->evidence, "not validated: PsActiveProcessHead unreadable");
-		return;
-	}
-	if (first == head || first == 0) {
-		snprintf(v->evidence, sizeof v->evidence, "not validated: the process list is empty");
-		return;
-	}
-	uint64_t proc = first - l.links;
-	uint64_t want_pid = ld_profile_build(v->p) && ld_profile_build(v->p) <= 2195 ? 8 : 4;
-	ld_status rp = ld_kernel_read_ptr(k, proc + l.pid, &pid);
-	ld_status rn = ld_kernel_read(k, proc + l.name, name, 15);
-	if (rp != LD_OK || rn != LD_OK) {
-		/* Unreadable is not evidence against the layout: say so. */
-		snprintf(v->evidence, sizeof v->evidence, "not validated: the first process at 0x%"
-			 PRIx64 " is unreadable (%s)", proc, ld_status_name(rp != LD_OK ? rp : rn));
-		return;
-	}
-	v->score = 0;
-	if (pid == want_pid)
-		v->score += SCORE_SYSTEM / 2;
-	if (strcmp(name, "System") == 0)
-		v->score += SCORE_SYSTEM / 2;
-	unsigned linked = 0, seen = 0, tgood = 0, tseen = 0;
-	check_processes(k, &l, head, &linked, &seen, &v->score);
-	if (v->score >= SCORE_SYSTEM)
-		check_threads(k, &l, proc, pid, &tgood, &tseen, &v->score);
-	v->valid = v->score >= SCORE_SYSTEM && tgood == tseen;
-	v->threads_seen = tseen;
-	if (v->score >= SCORE_SYSTEM)
-		snprintf(v->evidence, sizeof v->evidence,
-			 "System pid %" PRIu64 " at 0x%" PRIx64 ", %u/%u process links consistent, "
-			 "%u/%u threads consistent", pid, proc, linked, seen, tgood, tseen);
-	else
-		snprintf(v->evidence, sizeof v->evidence,
-			 "no System process where this layout puts it (pid %" PRIu64 " at 0x%" PRIx64
-			 ", name \"%.15s\")", pid, proc, name);
-}
-
 /* ---- candidates ---- */
 
 enum tier { TIER_EXACT, TIER_FAMILY, TIER_ANY };
@@ -294,7 +108,7 @@ static bool in_tier(const struct ld_profile *p, enum ld_arch arch, uint32_t buil
 	}
 }
 
-static bool better(const struct verdict *a, const struct verdict *b, uint32_t build)
+static bool better(const struct ld_verdict *a, const struct ld_verdict *b, uint32_t build)
 {
 	if (!b->p)
 		return true;
@@ -304,26 +118,26 @@ static bool better(const struct verdict *a, const struct verdict *b, uint32_t bu
 		return a->score > b->score;
 	if (a->hint != b->hint)
 		return a->hint > b->hint;
-	return build && build_distance(a->p, build) < build_distance(b->p, build);
+	return build && ld_build_distance(a->p, build) < ld_build_distance(b->p, build);
 }
 
-static struct verdict best_in_tier(struct ld_kernel *k, enum tier t)
+static struct ld_verdict best_in_tier(struct ld_kernel *k, enum tier t)
 {
-	struct verdict best = { 0 };
-	enum ld_arch arch = layout_arch(k->info.arch);
+	struct ld_verdict best = { 0 };
+	enum ld_arch arch = ld_layout_arch(k->info.arch);
 	for (size_t i = 0; i < ld_profile_set_count(k->profiles); i++) {
-		struct verdict v = { .p = ld_profile_set_at(k->profiles, i) };
+		struct ld_verdict v = { .p = ld_profile_set_at(k->profiles, i) };
 		if (!in_tier(v.p, arch, k->info.build, t))
 			continue;
 		v.hint = hint_score(v.p, k->build_lab);
-		validate(k, &v);
+		ld_profile_validate(k, &v);
 		if (better(&v, &best, k->info.build))
 			best = v;
 	}
 	return best;
 }
 
-static void publish(struct ld_kernel *k, const struct verdict *v, const char *prefix)
+static void publish(struct ld_kernel *k, const struct ld_verdict *v, const char *prefix)
 {
 	k->info.profile = v->p;
 	snprintf(k->info.profile_evidence, sizeof k->info.profile_evidence, "%s%s", prefix,
@@ -333,9 +147,9 @@ static void publish(struct ld_kernel *k, const struct verdict *v, const char *pr
 static ld_status choose_by_build(struct ld_kernel *k)
 {
 	static const char *const tier_names[] = { "", "nearest same-family ", "" };
-	struct verdict first = { 0 };
+	struct ld_verdict first = { 0 };
 	for (enum tier t = TIER_EXACT; t <= TIER_ANY; t++) {
-		struct verdict v = best_in_tier(k, t);
+		struct ld_verdict v = best_in_tier(k, t);
 		if (!v.p)
 			continue;
 		if (!first.p)
@@ -358,7 +172,7 @@ static ld_status choose_by_build(struct ld_kernel *k)
 	}
 	if (!first.p)
 		return ld_fail(LD_ERR_NOT_FOUND, "no %s profile on the search path (see `lpcdump profiles`)",
-			       ld_arch_name(layout_arch(k->info.arch)));
+			       ld_arch_name(ld_layout_arch(k->info.arch)));
 	ld_warn("no profile validates against memory; using %s, the best guess by build (%s)",
 		ld_profile_name(first.p), first.evidence);
 	publish(k, &first, "not validated: ");
@@ -366,68 +180,6 @@ static ld_status choose_by_build(struct ld_kernel *k)
 }
 
 /* ---- --symbols ---- */
-
-static bool name_matches_pdb(const char *file, const struct ld_kernel_pdb *pdb)
-{
-	char want[3][64];
-	snprintf(want[0], sizeof want[0], "%s-%u.json", pdb->guid, pdb->age);
-	snprintf(want[1], sizeof want[1], "%s%X.json", pdb->guid, pdb->age);
-	snprintf(want[2], sizeof want[2], "%s-%X.json", pdb->guid, pdb->age);
-	for (int i = 0; i < 3; i++) {
-		size_t n = strlen(want[i]);
-		if (strncasecmp(file, want[i], n) == 0 && (file[n] == 0 || strcmp(file + n, ".xz") == 0))
-			return true;
-	}
-	return false;
-}
-
-/* Depth-first search for the ISF named after the PDB; *budget bounds entries. */
-static bool find_isf(const char *dir, const struct ld_kernel_pdb *pdb, int depth, unsigned *budget,
-		     char *out, size_t outlen)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return false;
-	struct dirent *e;
-	bool found = false;
-	while (!found && (e = readdir(d)) != NULL && (*budget)-- > 0) {
-		if (e->d_name[0] == '.')
-			continue;
-		char path[4096];
-		struct stat sb;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		if (stat(path, &sb) != 0)
-			continue;
-		if (S_ISDIR(sb.st_mode) && depth > 0)
-			found = find_isf(path, pdb, depth - 1, budget, out, outlen);
-		else if (S_ISREG(sb.st_mode) && name_matches_pdb(e->d_name, pdb)) {
-			snprintf(out, outlen, "%s", path);
-			found = true;
-		}
-	}
-	closedir(d);
-	return found;
-}
-
-static ld_status symbols_path(struct ld_kernel *k, const char *symbols, char *path, size_t len)
-{
-	struct stat sb;
-	if (stat(symbols, &sb) != 0)
-		return ld_fail(LD_ERR_IO, "--symbols %s: no such file or directory", symbols);
-	if (!S_ISDIR(sb.st_mode)) {
-		snprintf(path, len, "%s", symbols);
-		return LD_OK;
-	}
-	struct ld_kernel_pdb pdb;
-	ld_status st = ld_kernel_pdb_identity(k, &pdb);
-	if (st != LD_OK)
-		return ld_fail_ctx(st, "--symbols %s: cannot tell which ISF fits this kernel", symbols);
-	unsigned budget = SYMBOLS_DIR_ENTRIES;
-	if (!find_isf(symbols, &pdb, SYMBOLS_DIR_DEPTH, &budget, path, len))
-		return ld_fail(LD_ERR_NOT_FOUND, "--symbols %s: no ISF for %s GUID %s age %u", symbols,
-			       *pdb.name ? pdb.name : "the kernel", pdb.guid, pdb.age);
-	return LD_OK;
-}
 
 /* The shipped profile an ISF borrows from: same arch, nearest build. */
 static const struct ld_profile *donor_for(struct ld_kernel *k, const struct ld_profile *isf)
@@ -438,7 +190,7 @@ static const struct ld_profile *donor_for(struct ld_kernel *k, const struct ld_p
 		const struct ld_profile *p = ld_profile_set_at(k->profiles, i);
 		if (p == isf || ld_profile_is_isf(p) || ld_profile_arch(p) != ld_profile_arch(isf))
 			continue;
-		if (!best || build_distance(p, build) < build_distance(best, build))
+		if (!best || ld_build_distance(p, build) < ld_build_distance(best, build))
 			best = p;
 	}
 	return best;
@@ -455,18 +207,18 @@ static ld_status lend(struct ld_kernel *k, const struct ld_profile *p)
 static ld_status choose_symbols(struct ld_kernel *k, const char *symbols)
 {
 	char path[4096];
-	ld_status st = symbols_path(k, symbols, path, sizeof path);
+	ld_status st = ld_symbols_isf_path(k, symbols, path, sizeof path);
 	struct ld_profile *p;
 	if (st != LD_OK || (st = ld_profile_load(path, &p)) != LD_OK)
 		return st;
-	if (layout_arch(k->info.arch) != ld_profile_arch(p)) {
+	if (ld_layout_arch(k->info.arch) != ld_profile_arch(p)) {
 		st = ld_fail(LD_ERR_ARG, "--symbols %s is for %s, the dump is %s", path,
 			     ld_arch_name(ld_profile_arch(p)), ld_arch_name(k->info.arch));
 		ld_profile_free(p);
 		return st;
 	}
 	/* The same table may already be on the search path: use that one. */
-	struct verdict v = { .p = ld_profile_set_find(k->profiles, ld_profile_name(p)) };
+	struct ld_verdict v = { .p = ld_profile_set_find(k->profiles, ld_profile_name(p)) };
 	if (v.p) {
 		ld_profile_free(p);
 	} else {
@@ -478,7 +230,7 @@ static ld_status choose_symbols(struct ld_kernel *k, const char *symbols)
 	}
 	if ((st = lend(k, v.p)) != LD_OK)
 		return st;
-	validate(k, &v);
+	ld_profile_validate(k, &v);
 	if (v.score >= 0 && !v.valid)
 		ld_warn("--symbols profile %s does not validate against memory (%s)",
 			ld_profile_name(v.p), v.evidence);
@@ -490,17 +242,17 @@ static ld_status choose_symbols(struct ld_kernel *k, const char *symbols)
 
 static ld_status choose_forced(struct ld_kernel *k, const char *name)
 {
-	struct verdict v = { .p = ld_profile_set_find(k->profiles, name) };
+	struct ld_verdict v = { .p = ld_profile_set_find(k->profiles, name) };
 	if (!v.p)
 		return ld_fail(LD_ERR_NOT_FOUND, "--profile %s: no such profile (see `lpcdump profiles`)",
 			       name);
-	if (layout_arch(k->info.arch) != LD_ARCH_UNKNOWN &&
-	    ld_profile_arch(v.p) != layout_arch(k->info.arch))
+	if (ld_layout_arch(k->info.arch) != LD_ARCH_UNKNOWN &&
+	    ld_profile_arch(v.p) != ld_layout_arch(k->info.arch))
 		ld_warn("--profile %s is %s but the dump is %s", name, ld_arch_name(ld_profile_arch(v.p)),
 			ld_arch_name(k->info.arch));
 	else if (lend(k, v.p) != LD_OK)
 		return LD_ERR_NOMEM;
-	validate(k, &v);
+	ld_profile_validate(k, &v);
 	if (v.score >= 0 && !v.valid)
 		ld_warn("--profile %s does not validate against memory (%s)", name, v.evidence);
 	publish(k, &v, "forced by --profile; ");
