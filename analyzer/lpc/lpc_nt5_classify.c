@@ -142,6 +142,7 @@ static void decide(const struct cls *c, struct ld_lpc_wait *w, uint64_t queue,
 	const struct ld_thread *client = &m->sys->threads[w->thread];
 	bool unreadable = false;
 	const char *gone;
+	const struct ld_lpc_port *qp;
 	if (queue && queued(c, w, queue, client, &unreadable)) {
 		size_t rx = receivers(c, queue);
 		w->status = LD_WAIT_QUEUED;
@@ -162,6 +163,11 @@ static void decide(const struct cls *c, struct ld_lpc_wait *w, uint64_t queue,
 		w->status = LD_WAIT_UNKNOWN;
 		snprintf(w->why, sizeof(w->why), "the receive queue of port %#llx holds an unreadable message",
 			 (unsigned long long)queue);
+	} else if ((qp = port_at(m, queue, NULL)) != NULL && qp->queue_walk.end != LD_WALK_DONE) {
+		/* A torn queue may still hold the message: do not call it lost. */
+		w->status = LD_WAIT_UNKNOWN;
+		snprintf(w->why, sizeof(w->why), "the receive queue of port %#llx could not be walked (%s)",
+			 (unsigned long long)queue, ld_walk_end_name(qp->queue_walk.end));
 	} else if (!p || !conn) {
 		w->status = LD_WAIT_UNKNOWN;
 		snprintf(w->why, sizeof(w->why), "the port %s could not be read", !p ? "sent on" : "queued on");

@@ -447,6 +447,50 @@ int fg_dir_dispatcher(struct fg_machine *m, int argc, char **argv, const char *w
 	return 0;
 }
 
+/* ---- damage: what a torn or hostile dump may hold ---- */
+
+/* lpcdamage port=L what=queue_loop|queue_wild|chain_loop|links_wild|flags
+ *   queue_loop   the receive queue's last message points back at the first
+ *   queue_wild   the receive queue's head points into unmapped kernel space
+ *   chain_loop   the reply chain head's Flink points at itself through a thread
+ *                whose LpcReplyChain points back at that thread (a loop)
+ *   links_wild   ConnectionPort/ConnectedPort point at unmapped memory
+ *   flags        Flags hold an unknown port type */
+int fg_dir_lpcdamage(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	struct fg_lport *p = port_arg(m, argc, argv, "port", where);
+	const char *what = fg_arg(argc, argv, "what");
+	uint64_t wild = m->arch == LD_ARCH_X64 ? 0xfffffa80dead0000ull : 0xbad00000ull;
+	uint64_t head = p->va + fg_offset(m, PORT_T, "MsgQueue.ReceiveHead");
+	unsigned ps = m->arch == LD_ARCH_X64 ? 8 : 4;
+	if (!what)
+		fg_die(where, "lpcdamage needs what=");
+	if (!strcmp(what, "queue_loop")) {
+		uint64_t first = read_ptr(m, head), last = read_ptr(m, head + ps);
+		if (first == head)
+			fg_die(where, "lpcdamage queue_loop: the queue is empty");
+		fg_write_ptr(m, last, first);          /* last.Flink = first */
+		fg_write_ptr(m, first + ps, last);     /* first.Blink = last: a loop past the head */
+	} else if (!strcmp(what, "queue_wild")) {
+		fg_write_ptr(m, head, wild);
+	} else if (!strcmp(what, "chain_loop")) {
+		uint64_t ch = p->va + fg_offset(m, PORT_T, "LpcReplyChainHead");
+		uint64_t first = read_ptr(m, ch);
+		if (first == ch)
+			fg_die(where, "lpcdamage chain_loop: the reply chain is empty");
+		fg_write_ptr(m, first, first);
+		fg_write_ptr(m, first + ps, first);
+	} else if (!strcmp(what, "links_wild")) {
+		fg_set(m, p->va, PORT_T, "ConnectionPort", wild);
+		fg_set(m, p->va, PORT_T, "ConnectedPort", wild + 0x1000);
+	} else if (!strcmp(what, "flags")) {
+		fg_set(m, p->va, PORT_T, "Flags", 0xe);
+	} else {
+		fg_die(where, "lpcdamage what=%s unknown", what);
+	}
+	return 0;
+}
+
 /* ---- finishing ---- */
 
 void fg_lpc_finish(struct fg_machine *m)

@@ -50,6 +50,9 @@ int fg_dir_lpcreceive(struct fg_machine *m, int argc, char **argv, const char *w
 int fg_dir_lpcserve(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_lpcexit(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_dispatcher(struct fg_machine *m, int argc, char **argv, const char *where);
+/* lpcdamage port=L what=queue_loop|queue_wild|chain_loop|links_wild|flags
+ * (forge_lpc.c): corrupt one port the way a torn or hostile dump might. */
+int fg_dir_lpcdamage(struct fg_machine *m, int argc, char **argv, const char *where);
 
 /* For other forge files (the benchmark generator): a port by label, 0 none. */
 uint64_t fg_lpc_port(struct fg_machine *m, const char *label);

@@ -90,6 +90,7 @@ static const struct fg_directive directives[] = {
 	{ "lpcserve", fg_dir_lpcserve, false },
 	{ "lpcexit", fg_dir_lpcexit, false },
 	{ "dispatcher", fg_dir_dispatcher, false },
+	{ "lpcdamage", fg_dir_lpcdamage, false },
 };
 
 const char *fg_cli_profile;
