@@ -28,6 +28,9 @@
 #define RSP_RETRIES 3
 /* Console/notification packets skipped while waiting for one reply. */
 #define RSP_MAX_SKIPPED 100000
+/* 'm' requests in flight at once: 64 KiB with QEMU's 2 KiB packets, little
+ * enough that no stub's input buffer overflows. */
+#define RSP_PIPELINE 32
 /* qSupported's PacketSize when the stub gives none (gdb's own default). */
 #define RSP_DEFAULT_PACKET 400
 
@@ -115,6 +118,8 @@ static ld_status fill(struct ld_rsp *r, int64_t deadline)
 		ssize_t got = recv(r->fd, r->in, sizeof r->in, 0);
 		if (got < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
+		if (got < 0 && errno == ECONNRESET)   /* closed with our requests unread */
+			return kill_link(r, ld_fail(LD_ERR_IO, "gdb stub closed the connection (reset)"));
 		if (got < 0)
 			return kill_link(r, ld_fail(LD_ERR_IO, "gdb stub: read: %s", strerror(errno)));
 		if (got == 0)
@@ -142,6 +147,9 @@ static ld_status put_bytes(struct ld_rsp *r, const char *buf, size_t len)
 		ssize_t n = send(r->fd, buf, len, MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
+		if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
+			return kill_link(r, ld_fail(LD_ERR_IO, "gdb stub closed the connection (%s)",
+						    strerror(errno)));
 		if (n < 0)
 			return kill_link(r, ld_fail(LD_ERR_IO, "gdb stub: write: %s", strerror(errno)));
 		buf += n;
@@ -152,21 +160,30 @@ static ld_status put_bytes(struct ld_rsp *r, const char *buf, size_t len)
 
 /* ---- packets ---- */
 
+/* Frame data as "$data#cs" into frame (4 KiB + 8). */
+static ld_status frame_packet(const char *data, char *frame, size_t cap, size_t *n)
+{
+	size_t len = strlen(data);
+	if (len > cap - 8)
+		return ld_fail(LD_ERR_ARG, "gdb stub: command too long (%zu bytes)", len);
+	*n = (size_t)snprintf(frame, cap, "$%s#%02x", data, ld_rsp_checksum(data, len));
+	return LD_OK;
+}
+
 static ld_status send_packet(struct ld_rsp *r, const char *data, int64_t deadline)
 {
 	char frame[4096 + 8];
-	size_t len = strlen(data);
-	if (len > sizeof frame - 8)
-		return ld_fail(LD_ERR_ARG, "gdb stub: command too long (%zu bytes)", len);
-	int n = snprintf(frame, sizeof frame, "$%s#%02x", data, ld_rsp_checksum(data, len));
+	size_t n;
+	ld_status st = frame_packet(data, frame, sizeof frame, &n);
+	if (st != LD_OK)
+		return st;
 	for (int attempt = 0; attempt <= RSP_RETRIES; attempt++) {
-		ld_status st = put_bytes(r, frame, (size_t)n);
+		st = put_bytes(r, frame, n);
 		if (st != LD_OK || r->noack)
 			return st;
 		int c;
 		do {
-			st = get_byte(r, deadline, &c);
-			if (st != LD_OK)
+			if ((st = get_byte(r, deadline, &c)) != LD_OK)
 				return st;
 		} while (c != '+' && c != '-');
 		if (c == '+')
@@ -223,8 +240,10 @@ static ld_status expand_rle(struct ld_rsp *r, size_t len)
 	return LD_OK;
 }
 
-/* Receive one packet (not a notification) into r->reply. */
-static ld_status recv_packet(struct ld_rsp *r, int64_t deadline)
+/* Receive one packet (not a notification) into r->reply. With garbled set
+ * (pipelined requests, where a resend request would be ambiguous), a bad
+ * checksum is acknowledged anyway and reported through *garbled. */
+static ld_status recv_packet_ex(struct ld_rsp *r, int64_t deadline, bool *garbled)
 {
 	for (int bad = 0;;) {
 		int c;
@@ -239,6 +258,10 @@ static ld_status recv_packet(struct ld_rsp *r, int64_t deadline)
 			return st;
 		if (c == '%')
 			continue;               /* asynchronous notification: not our reply */
+		if (!ok && garbled) {
+			*garbled = true;
+			ok = true;
+		}
 		if (!ok) {
 			if (r->noack || ++bad > RSP_RETRIES)
 				return kill_link(r, ld_fail(LD_ERR_IO, "gdb stub: bad checksum in reply"));
@@ -250,6 +273,11 @@ static ld_status recv_packet(struct ld_rsp *r, int64_t deadline)
 			return st;
 		return expand_rle(r, len);
 	}
+}
+
+static ld_status recv_packet(struct ld_rsp *r, int64_t deadline)
+{
+	return recv_packet_ex(r, deadline, NULL);
 }
 
 /* A console output packet: 'O' followed by hex (an "OK" reply is not one). */
@@ -471,9 +499,54 @@ static ld_status read_chunk(struct ld_rsp *r, uint64_t addr, uint8_t *buf, size_
 	return decode_hex(rep, *got, buf);
 }
 
-ld_status ld_rsp_read_mem(struct ld_rsp *r, uint64_t addr, void *buf, size_t len)
+/* Pipelined reads: all the 'm' requests of a batch go out before the first
+ * reply is read, so a batch costs about one round trip instead of one per
+ * packet (QEMU, like gdbserver, answers in order and, in ack mode, does not
+ * wait for our '+'). Acks of our requests arrive among the replies and are
+ * skipped. Anything unusual in a batch (an error reply, a short or garbled
+ * one) makes the caller read that batch again one packet at a time, which
+ * gives the exact error. */
+static ld_status send_batch(struct ld_rsp *r, uint64_t addr, size_t len, size_t max, size_t *count)
 {
-	uint8_t *p = buf;
+	char frames[RSP_PIPELINE * 48];
+	size_t used = 0;
+	*count = 0;
+	for (size_t off = 0; off < len; off += max) {
+		char cmd[48];
+		size_t n, want = len - off < max ? len - off : max;
+		snprintf(cmd, sizeof cmd, "m%llx,%zx", (unsigned long long)(addr + off), want);
+		ld_status st = frame_packet(cmd, frames + used, sizeof frames - used, &n);
+		if (st != LD_OK)
+			return st;
+		used += n;
+		(*count)++;
+	}
+	return put_bytes(r, frames, used);
+}
+
+/* Replies of a batch, in order; *clean false when one is not a full answer. */
+static ld_status recv_batch(struct ld_rsp *r, uint8_t *buf, size_t len, size_t max, size_t count,
+			    bool *clean)
+{
+	int64_t deadline = now_ms() + r->timeout_ms;
+	*clean = true;
+	for (size_t i = 0, off = 0; i < count; i++, off += max) {
+		bool garbled = false;
+		ld_status st;
+		do
+			st = recv_packet_ex(r, deadline, &garbled);
+		while (st == LD_OK && is_console_output(r->reply, r->reply_len));
+		if (st != LD_OK)
+			return st;
+		size_t want = len - off < max ? len - off : max;
+		if (garbled || r->reply_len != 2 * want || decode_hex(r->reply, want, buf + off) != LD_OK)
+			*clean = false;
+	}
+	return LD_OK;
+}
+
+static ld_status read_serial(struct ld_rsp *r, uint64_t addr, uint8_t *p, size_t len)
+{
 	size_t max = ld_rsp_max_read(r);
 	while (len > 0) {
 		size_t got = 0;
@@ -485,6 +558,27 @@ ld_status ld_rsp_read_mem(struct ld_rsp *r, uint64_t addr, void *buf, size_t len
 		len -= got;
 	}
 	return LD_OK;
+}
+
+ld_status ld_rsp_read_mem(struct ld_rsp *r, uint64_t addr, void *buf, size_t len)
+{
+	uint8_t *p = buf;
+	size_t max = ld_rsp_max_read(r);
+	ld_status st = check_alive(r);
+	while (st == LD_OK && len > 0) {
+		size_t n = len < max * RSP_PIPELINE ? len : max * RSP_PIPELINE, count;
+		bool clean = false;
+		if (n <= max) {
+			st = read_serial(r, addr, p, n);      /* one packet: nothing to overlap */
+		} else if ((st = send_batch(r, addr, n, max, &count)) == LD_OK &&
+			   (st = recv_batch(r, p, n, max, count, &clean)) == LD_OK && !clean) {
+			st = read_serial(r, addr, p, n);
+		}
+		p += n;
+		addr += n;
+		len -= n;
+	}
+	return st;
 }
 
 /* Append the hex text of one console packet (or final reply) to out. */

@@ -24,6 +24,10 @@
 /* 64 pages = 256 KiB: holds the page-table pages of a walk and the objects
  * around it; memory stays flat whatever the guest's size. */
 #define GDB_CACHE_PAGES 64
+/* A miss right after the previous page's miss reads this many pages in one
+ * pipelined batch: scans (the DTB search of a halted guest) go ~10x faster,
+ * random page-table walks pay nothing. */
+#define GDB_READAHEAD 16
 
 #define CR0_PG (1ull << 31)
 #define CR4_PAE (1ull << 5)
@@ -42,6 +46,8 @@ struct ld_gdb_source {
 	bool resume_on_close;        /* our connection paused a running guest */
 	struct ld_source_meta meta;
 	struct gdb_cache_slot cache[GDB_CACHE_PAGES];
+	uint64_t last_miss;          /* pfn of the last page fetched from the stub */
+	uint8_t ahead[GDB_READAHEAD * LD_PAGE_SIZE];
 };
 
 /* ---- the URL ---- */
@@ -243,6 +249,38 @@ const struct ld_source_meta *ld_gdb_meta(const struct ld_gdb_source *g)
 
 /* ---- reading ---- */
 
+/* Pages [pfn, pfn + n) that stay inside one RAM range, n <= GDB_READAHEAD. */
+static size_t ahead_span(const struct ld_gdb_source *g, uint64_t pfn)
+{
+	uint64_t pa = pfn << LD_PAGE_SHIFT;
+	for (size_t i = 0; i < g->nranges; i++)
+		if (pa >= g->ranges[i].start && pa < g->ranges[i].end) {
+			uint64_t left = (g->ranges[i].end - pa) >> LD_PAGE_SHIFT;
+			return left < GDB_READAHEAD ? (size_t)left : GDB_READAHEAD;
+		}
+	return 0;
+}
+
+/* Sequential misses: fetch the next pages too. A failure here is only a
+ * reason to read the one page alone, unless the stub is gone. */
+static ld_status read_ahead(struct ld_gdb_source *g, uint64_t pfn)
+{
+	size_t n = ahead_span(g, pfn);
+	if (n < 2)
+		return LD_ERR_NOT_PRESENT;
+	ld_status st = ld_rsp_read_mem(g->rsp, pfn << LD_PAGE_SHIFT, g->ahead, n * LD_PAGE_SIZE);
+	if (st != LD_OK)
+		return st;
+	for (size_t i = 0; i < n; i++) {
+		struct gdb_cache_slot *s = &g->cache[(pfn + i) % GDB_CACHE_PAGES];
+		memcpy(s->data, g->ahead + i * LD_PAGE_SIZE, LD_PAGE_SIZE);
+		s->pfn = pfn + i;
+		s->valid = true;
+	}
+	g->last_miss = pfn + n - 1;
+	return LD_OK;
+}
+
 static ld_status get_page(struct ld_gdb_source *g, uint64_t pfn, const uint8_t **data)
 {
 	struct gdb_cache_slot *s = &g->cache[pfn % GDB_CACHE_PAGES];
@@ -250,6 +288,16 @@ static ld_status get_page(struct ld_gdb_source *g, uint64_t pfn, const uint8_t *
 		*data = s->data;
 		return LD_OK;
 	}
+	if (pfn == g->last_miss + 1) {
+		ld_status st = read_ahead(g, pfn);
+		if (st == LD_OK) {
+			*data = s->data;
+			return LD_OK;
+		}
+		if (st == LD_ERR_IO || st == LD_ERR_TIMEOUT)
+			return st;
+	}
+	g->last_miss = pfn;
 	s->valid = false;
 	ld_status st = ld_rsp_read_mem(g->rsp, pfn << LD_PAGE_SHIFT, s->data, LD_PAGE_SIZE);
 	if (st != LD_OK)
