@@ -49,10 +49,14 @@ struct fg_thr {
 	double wait_seconds;
 };
 
+struct fg_span {
+	uint64_t va, size;
+};
+
 /* A corruption applied once everything is laid out (damage directive). */
 struct fg_damage {
 	char kind[32];
-	uint64_t pid;
+	uint64_t pid, seed, count;
 	char path[256];
 	char where[128];
 };
@@ -71,6 +75,8 @@ struct fg_objects {
 	size_t nthreads, capthreads;
 	bool modules_started;
 	size_t nmodules;
+	struct fg_span *spans;          /* every object block, for `damage flip` */
+	size_t nspans, capspans;
 	struct fg_damage *damage;
 	size_t ndamage, capdamage;
 };
@@ -171,6 +177,9 @@ static uint64_t obj_alloc(struct fg_machine *m, size_t body_size, const char *ta
 	uint32_t body_off = fg_offset(m, "_OBJECT_HEADER", "Body");
 	uint64_t block = fg_kalloc(m, ni + body_off + body_size, tag, false);
 	uint64_t header = block + ni;
+	struct fg_objects *o = state(m);
+	GROW(o->spans, o->nspans, o->capspans);
+	o->spans[o->nspans++] = (struct fg_span){ block, ni + body_off + body_size };
 	fg_set(m, header, "_OBJECT_HEADER", "PointerCount", 1);
 	if (name) {
 		fg_unicode_string(m, block + fg_offset(m, "_OBJECT_HEADER_NAME_INFO", "Name"), name, true);
@@ -922,6 +931,24 @@ static void damage_unlink(struct fg_machine *m, const char *path, const char *wh
 	fg_die(where, "damage unlink: %s is not in the root directory", path);
 }
 
+/* count random bytes of object blocks (headers, bodies, name infos) changed,
+ * from seed: the analyzer must survive any of them. */
+static void damage_flip(struct fg_machine *m, uint64_t seed, uint64_t count)
+{
+	struct fg_objects *o = state(m);
+	uint64_t x = seed * 0x9e3779b97f4a7c15ull + 1;
+	for (uint64_t i = 0; i < count && o->nspans; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		const struct fg_span *sp = &o->spans[x % o->nspans];
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		uint64_t va = sp->va + (x >> 8) % sp->size;
+		uint8_t b;
+		fg_read(m, va, &b, 1);
+		b = (x & 1) ? (uint8_t)(x >> 32) : (uint8_t)(b ^ (1u << ((x >> 1) & 7)));
+		fg_write(m, va, &b, 1);
+	}
+}
+
 static void damage_apply(struct fg_machine *m)
 {
 	struct fg_objects *o = state(m);
@@ -939,13 +966,15 @@ static void damage_apply(struct fg_machine *m)
 			damage_directory_cycle(m, d->path, d->where);
 		else if (strcmp(d->kind, "unlink") == 0)
 			damage_unlink(m, d->path, d->where);
+		else if (strcmp(d->kind, "flip") == 0)
+			damage_flip(m, d->seed, d->count);
 	}
 }
 
 int fg_dir_damage(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	static const char *const kinds[] = { "process-loop", "thread-backlink", "handles-wild", "handles-level",
-					     "directory-cycle", "unlink" };
+					     "directory-cycle", "unlink", "flip" };
 	if (argc < 2)
 		fg_die(where, "usage: damage KIND [pid=N] [path=\\DIR]");
 	bool known = false;
@@ -959,6 +988,8 @@ int fg_dir_damage(struct fg_machine *m, int argc, char **argv, const char *where
 	memset(d, 0, sizeof(*d));
 	snprintf(d->kind, sizeof(d->kind), "%s", argv[1]);
 	d->pid = fg_arg_u64(argc, argv, "pid", 0);
+	d->seed = fg_arg_u64(argc, argv, "seed", 1);
+	d->count = fg_arg_u64(argc, argv, "count", 100);
 	snprintf(d->path, sizeof(d->path), "%s", fg_arg(argc, argv, "path") ? fg_arg(argc, argv, "path") : "\\");
 	snprintf(d->where, sizeof(d->where), "%s", where);
 	return 0;

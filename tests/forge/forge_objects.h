@@ -41,7 +41,9 @@
  *  module name=ntoskrnl.exe [path=\SystemRoot\...] base=ADDR size=BYTES
  *  damage process-loop | thread-backlink pid=N | handles-wild pid=N |
  *         handles-level pid=N | directory-cycle path=\DIR | unlink path=\X
- *         (unlink: a root directory entry, e.g. \ObjectTypes, taken out)
+ *         | flip seed=N count=N
+ *         (unlink: a root directory entry, e.g. \ObjectTypes, taken out;
+ *          flip: count random bytes of object blocks changed, from seed)
  *         (hostile shapes, applied after everything is laid out)
  */
 int fg_dir_process(struct fg_machine *m, int argc, char **argv, const char *where);
