@@ -213,6 +213,7 @@ struct ld_lpc_wait {
 	bool server_known;
 	uint64_t server_process, server_pid;
 	size_t server_thread;       /* processing thread, LD_LPC_NONE */
+	bool callback;              /* server_thread is the client of a callback handling it */
 	enum ld_wait_status status;
 	char why[160];              /* one line: what decided the status */
 	double wait_seconds;        /* < 0 unknown */

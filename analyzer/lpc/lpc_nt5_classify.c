@@ -18,6 +18,7 @@ struct cls {
 	struct lpc_nt5 *d;
 	struct lpc_id_index received;     /* LpcReceivedMessageId (valid) → threads */
 	struct lpc_id_index queued;       /* MessageId → messages on a receive queue */
+	struct lpc_id_index callbacks;    /* MessageId → callback requests threads hold */
 	struct lpc_addr_map listeners;    /* port → number of WrLpcReceive waiters */
 };
 
@@ -105,6 +106,23 @@ static size_t processing_thread(const struct cls *c, const struct ld_lpc_wait *w
 	return any;
 }
 
+/* A callback (SEMANTICS §2 row 13): the server thread sent a request with
+ * the client's own MessageId and waits; the client thread holds that request
+ * (LpcReplyMessage, RepliedToThread = the client) and handles it. */
+static size_t callback_thread(const struct cls *c, const struct ld_lpc_wait *w, uint32_t *callback_id)
+{
+	const struct ld_lpc_model *m = c->d->m;
+	for (size_t i = lpc_id_index_first(&c->callbacks, w->message_id); i != LD_LPC_NONE;
+	     i = lpc_id_index_next(&c->callbacks, i)) {
+		size_t t = ld_lpc_thread_index(m, m->messages[i].replied_to_thread);
+		if (t != LD_LPC_NONE && t != w->thread && m->threads[t].reply_message == m->messages[i].addr) {
+			*callback_id = m->messages[i].callback_id;
+			return t;
+		}
+	}
+	return LD_LPC_NONE;
+}
+
 /* Why the server side is gone, or NULL when it is not. */
 static const char *server_gone(const struct ld_lpc_model *m, const struct ld_lpc_port *p,
 			       const struct ld_lpc_port *conn, const struct ld_lpc_wait *w)
@@ -143,6 +161,7 @@ static void decide(const struct cls *c, struct ld_lpc_wait *w, uint64_t queue,
 	bool unreadable = false;
 	const char *gone;
 	const struct ld_lpc_port *qp;
+	uint32_t cb = 0;
 	if (queue && queued(c, w, queue, client, &unreadable)) {
 		size_t rx = receivers(c, queue);
 		w->status = LD_WAIT_QUEUED;
@@ -156,6 +175,11 @@ static void decide(const struct cls *c, struct ld_lpc_wait *w, uint64_t queue,
 		w->status = LD_WAIT_PROCESSING;
 		snprintf(w->why, sizeof(w->why), "thread %#llx has received it",
 			 (unsigned long long)m->sys->threads[w->server_thread].addr);
+	} else if ((w->server_thread = callback_thread(c, w, &cb)) != LD_LPC_NONE) {
+		w->status = LD_WAIT_PROCESSING;
+		w->callback = true;
+		snprintf(w->why, sizeof(w->why), "a callback (CallbackId %08x): thread %#llx handles it",
+			 cb, (unsigned long long)m->sys->threads[w->server_thread].addr);
 	} else if ((gone = server_gone(m, p, conn, w)) != NULL) {
 		w->status = LD_WAIT_NO_SERVER;
 		snprintf(w->why, sizeof(w->why), "%s", gone);
@@ -229,6 +253,8 @@ static ld_status cls_build(struct cls *c)
 	ld_status st = lpc_id_index_init(&c->received, m->sys->nthreads);
 	if (st == LD_OK)
 		st = lpc_id_index_init(&c->queued, m->nmessages);
+	if (st == LD_OK)
+		st = lpc_id_index_init(&c->callbacks, m->nmessages);
 	for (size_t i = 0; st == LD_OK && i < m->sys->nthreads; i++) {
 		const struct ld_lpc_thread *t = &m->threads[i];
 		if (t->received_valid)
@@ -238,9 +264,15 @@ static ld_status cls_build(struct cls *c)
 			st = lpc_addr_map_put(&c->listeners, t->receive_port, n == LD_LPC_NONE ? 1 : n + 1);
 		}
 	}
-	for (size_t i = 0; st == LD_OK && i < m->nmessages; i++)
-		if (m->messages[i].available && m->messages[i].where == LD_MSG_RECEIVE_QUEUE)
-			st = lpc_id_index_add(&c->queued, m->messages[i].id, i);
+	for (size_t i = 0; st == LD_OK && i < m->nmessages; i++) {
+		const struct ld_lpc_message *msg = &m->messages[i];
+		if (!msg->available)
+			continue;
+		if (msg->where == LD_MSG_RECEIVE_QUEUE)
+			st = lpc_id_index_add(&c->queued, msg->id, i);
+		else if (msg->where == LD_MSG_THREAD && (msg->type & 0xff) == LPC_TYPE_REQUEST && msg->callback_id)
+			st = lpc_id_index_add(&c->callbacks, msg->id, i);
+	}
 	return st;
 }
 
@@ -248,6 +280,7 @@ static void cls_free(struct cls *c)
 {
 	lpc_id_index_free(&c->received);
 	lpc_id_index_free(&c->queued);
+	lpc_id_index_free(&c->callbacks);
 	lpc_addr_map_free(&c->listeners);
 }
 

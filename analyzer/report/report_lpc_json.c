@@ -165,6 +165,7 @@ json_t *ld_json_lpc_wait(const struct ld_lpc_model *m, size_t i)
 	ld_json_set(o, "message", w->message != LD_LPC_NONE ? ld_json_addr(m->messages[w->message].addr) : json_null());
 	ld_json_set(o, "server_pid", w->server_known ? ld_json_u64(w->server_pid) : json_null());
 	ld_json_set(o, "server_thread", pid_tid(m, w->server_thread));
+	ld_json_set(o, "callback", json_boolean(w->callback));
 	ld_json_set(o, "status", json_string(ld_wait_status_name(w->status)));
 	ld_json_set(o, "why", json_string(w->why));
 	ld_json_set(o, "wait_seconds", seconds(w->wait_seconds));

@@ -65,7 +65,8 @@ static void wait_lines(FILE *f, const struct ld_lpc_model *m, size_t w)
 			ld_text_port(pb, sizeof pb, m, wt->port));
 	switch (wt->status) {
 	case LD_WAIT_PROCESSING:
-		fprintf(f, "      -> processed by %s\n", ld_text_thread(tb, sizeof tb, m, wt->server_thread));
+		fprintf(f, "      -> %s by %s\n", wt->callback ? "a callback, handled" : "processed",
+			ld_text_thread(tb, sizeof tb, m, wt->server_thread));
 		break;
 	case LD_WAIT_QUEUED:
 		fprintf(f, "      -> queued, not received: %s\n", wt->why);

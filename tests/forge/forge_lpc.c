@@ -386,6 +386,26 @@ int fg_dir_lpcconnect(struct fg_machine *m, int argc, char **argv, const char *w
 	return 0;
 }
 
+/* lpchold tid=C message=L: C holds the message in LpcReplyMessage (bit 0
+ * clear) with RepliedToThread = C and LpcReplyMessageId 0 — a callback
+ * request being handled, or a reply not yet picked up (SEMANTICS §3.1). */
+int fg_dir_lpchold(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	uint64_t et = thread_arg(m, argc, argv, "tid", where);
+	const char *ml = fg_arg(argc, argv, "message");
+	struct fg_lpc *s = state(m);
+	struct fg_lmsg *msg = NULL;
+	for (size_t i = 0; ml && i < s->nmsgs; i++)
+		if (!strcmp(s->msgs[i].label, ml))
+			msg = &s->msgs[i];
+	if (!msg)
+		fg_die(where, "lpchold: message=%s: no such message label", ml ? ml : "(missing)");
+	fg_set(m, et, "_ETHREAD", "LpcReplyMessage", msg->va);
+	fg_set(m, et, "_ETHREAD", "LpcReplyMessageId", 0);
+	fg_set(m, msg->va, MSG_T, "RepliedToThread", et);
+	return 0;
+}
+
 int fg_dir_lpcreceive(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	uint64_t et = thread_arg(m, argc, argv, "tid", where);

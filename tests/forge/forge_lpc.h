@@ -29,6 +29,9 @@
  *  lpcconnect tid=T port=CONNPORT message=MSGLABEL
  *       T waits for its connection (reason Executive): LpcReplyMessage = the
  *       message, on the connection port's reply chain.
+ *  lpchold tid=T message=MSGLABEL
+ *       T holds the message (LpcReplyMessage, RepliedToThread = T,
+ *       LpcReplyMessageId 0): a callback request T is handling.
  *  lpcreceive tid=T port=PORT
  *       T (reason=WrLpcReceive) waits on PORT's queue semaphore.
  *  lpcserve tid=T msgid=N      T has received N (LpcReceivedMessageId + valid bit).
@@ -47,6 +50,7 @@ int fg_dir_message(struct fg_machine *m, int argc, char **argv, const char *wher
 int fg_dir_lpcwait(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_lpcconnect(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_lpcreceive(struct fg_machine *m, int argc, char **argv, const char *where);
+int fg_dir_lpchold(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_lpcserve(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_lpcexit(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_dispatcher(struct fg_machine *m, int argc, char **argv, const char *where);

@@ -87,6 +87,7 @@ static const struct fg_directive directives[] = {
 	{ "lpcwait", fg_dir_lpcwait, false },
 	{ "lpcconnect", fg_dir_lpcconnect, false },
 	{ "lpcreceive", fg_dir_lpcreceive, false },
+	{ "lpchold", fg_dir_lpchold, false },
 	{ "lpcserve", fg_dir_lpcserve, false },
 	{ "lpcexit", fg_dir_lpcexit, false },
 	{ "dispatcher", fg_dir_dispatcher, false },
