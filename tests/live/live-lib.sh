@@ -48,49 +48,41 @@ live_have_qemu() {
 		t_skip "qemu-system-x86_64 is not installed (Debian: apt-get install qemu-system-x86)"
 }
 
-# A free TCP port on 127.0.0.1 for QEMU's -gdb (QEMU cannot report the one it picked).
-live_free_port() {
-	p=$((20000 + ($$ * 7 + $(date +%N | sed 's/^0*//;s/^$/0/') / 1000) % 30000))
-	echo "$p"
-}
 
 # live_qemu_start IMG: QEMU halted (-S) before its first instruction, its RAM
 # the file IMG (memory-backend-file, shared: the file is the guest's memory),
-# a gdbstub on 127.0.0.1:$QEMU_PORT. A port taken by someone else is retried
-# on another. Waits (bounded) until the stub answers.
+# a gdbstub on 127.0.0.1:$QEMU_PORT. The kernel picks the port (no clash with
+# another test run); QEMU's monitor, on a pipe, says which.
 live_qemu_start() {
 	size=$(wc -c < "$1")
 	mib=$(( (size + 1048575) / 1048576 ))
-	tries=0
-	while :; do
-		tries=$((tries + 1))
-		[ $tries -le 5 ] || { echo "QEMU did not start (see $T/qemu.log)" >&2; cat "$T/qemu.log" >&2; exit 99; }
-		QEMU_PORT=$(awk -v s="$$$tries$(date +%N)" 'BEGIN { srand(s % 1000003); print 20000 + int(rand() * 40000) }')
-		timeout 300 qemu-system-x86_64 -S -nodefaults -display none -no-user-config \
-			-machine pc,memory-backend=ram -m "${mib}M" \
-			-object "memory-backend-file,id=ram,size=${mib}M,mem-path=$1,share=on" \
-			-gdb "tcp:127.0.0.1:$QEMU_PORT" > "$T/qemu.log" 2>&1 &
-		qpid=$!
-		live_pids="$live_pids $qpid"
-		i=0
-		while [ $i -lt 100 ] && kill -0 "$qpid" 2>/dev/null; do
-			if "$LIVE_TOOL" reg "127.0.0.1:$QEMU_PORT" cr0 > /dev/null 2>&1; then
-				QEMU_PID=$qpid
-				return 0
-			fi
-			i=$((i + 1))
-			sleep 0.1
-		done
-		kill "$qpid" 2>/dev/null
-		wait "$qpid" 2>/dev/null
+	rm -f "$T/qmon.in"
+	mkfifo "$T/qmon.in"
+	exec 4<>"$T/qmon.in"
+	timeout 300 qemu-system-x86_64 -S -nodefaults -display none -no-user-config \
+		-machine pc,memory-backend=ram -m "${mib}M" \
+		-object "memory-backend-file,id=ram,size=${mib}M,mem-path=$1,share=on" \
+		-gdb tcp:127.0.0.1:0 -monitor stdio < "$T/qmon.in" > "$T/qemu.log" 2>&1 &
+	QEMU_PID=$!
+	live_pids="$live_pids $QEMU_PID"
+	echo "info chardev" >&4
+	i=0
+	while ! grep -q 'gdb.*tcp:127\.0\.0\.1:[1-9]' "$T/qemu.log" && [ $i -lt 100 ]; do
+		kill -0 "$QEMU_PID" 2>/dev/null || break
+		sleep 0.1; i=$((i + 1))
 	done
+	QEMU_PORT=$(sed -n 's/.*gdb.*tcp:127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/qemu.log" | head -1)
+	[ -n "$QEMU_PORT" ] || { echo "QEMU did not start:" >&2; cat "$T/qemu.log" >&2; exit 99; }
 }
 
 # live_qemu_stop: end QEMU (and make sure it is gone).
 live_qemu_stop() {
+	echo quit >&4
+	i=0
+	while kill -0 "$QEMU_PID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 	kill "$QEMU_PID" 2>/dev/null
 	wait "$QEMU_PID" 2>/dev/null
-	QEMU_PID=
+	exec 4>&-
 }
 
 # live_norm JSON: drop what depends on the container rather than on the
