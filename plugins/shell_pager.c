@@ -52,11 +52,28 @@ static bool longer_than_screen(const char *data, size_t size)
 	return false;
 }
 
+/* Is prog an executable in $PATH? (Without less, the output must not vanish
+ * into a shell saying "less: not found".) */
+static bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char dir[4096], file[4200];
+	while (path && *path) {
+		size_t n = strcspn(path, ":");
+		snprintf(dir, sizeof dir, "%.*s", (int)n, path);
+		snprintf(file, sizeof file, "%s/%s", n ? dir : ".", prog);
+		if (access(file, X_OK) == 0)
+			return true;
+		path += n + (path[n] == ':');
+	}
+	return false;
+}
+
 static void run_pager(const char *data, size_t size)
 {
 	const char *pager = getenv("PAGER");
 	if (!pager || !*pager)
-		pager = DEFAULT_PAGER;
+		pager = in_path("less") ? DEFAULT_PAGER : "cat";
 	/* Quitting the pager early closes the pipe: that is not an error. */
 	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
 	fflush(stdout);
