@@ -13,8 +13,7 @@
 
 #include <string.h>
 
-static bool parse_args(struct ld_cmd_ctx *ctx, int argc, char **argv, bool *json,
-		       struct ld_lpc_opts *o, int *rc)
+static bool parse_args(int argc, char **argv, bool *json, struct ld_lpc_opts *o, int *rc)
 {
 	for (int a = 1; a < argc; a++) {
 		if (!strcmp(argv[a], "--json"))
@@ -22,7 +21,6 @@ static bool parse_args(struct ld_cmd_ctx *ctx, int argc, char **argv, bool *json
 		else if (!strcmp(argv[a], "--pool-scan"))
 			o->pool_scan = true;
 		else {
-			(void)ctx;
 			*rc = ld_cmd_error("triage", LD_ERR_ARG, "unexpected argument: %s", argv[a]);
 			return false;
 		}
@@ -35,7 +33,7 @@ int ld_cmd_triage(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	bool json = ctx->json;
 	struct ld_lpc_opts o = { 0 };
 	int rc = LD_EXIT_OK;
-	if (!parse_args(ctx, argc, argv, &json, &o, &rc))
+	if (!parse_args(argc, argv, &json, &o, &rc))
 		return rc;
 	const struct ld_lpc_model *m;
 	ld_status st = ld_lpc_model_get(ctx->k, &o, &m);

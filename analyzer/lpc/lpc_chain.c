@@ -141,17 +141,22 @@ static ld_status root_chain(struct ld_kernel *k, struct ld_lpc_model *m, const s
 	return push_chain(m, &c);
 }
 
-static const struct ld_lpc_model *sort_model;
+/* The ranking key of a chain, sorted instead of the chains so that the
+ * comparison needs no global state. */
+struct rank_key {
+	double wait;
+	bool cycle;
+	size_t first, index;
+};
 
 static int by_wait(const void *a, const void *b)
 {
-	const struct ld_lpc_chain *x = &sort_model->chains[*(const size_t *)a];
-	const struct ld_lpc_chain *y = &sort_model->chains[*(const size_t *)b];
-	if (x->wait_seconds != y->wait_seconds)
-		return x->wait_seconds > y->wait_seconds ? -1 : 1;
+	const struct rank_key *x = a, *y = b;
+	if (x->wait != y->wait)
+		return x->wait > y->wait ? -1 : 1;
 	if (x->cycle != y->cycle)
 		return x->cycle ? -1 : 1;    /* a deadlock before the clients stuck behind it */
-	return x->threads[0] < y->threads[0] ? -1 : x->threads[0] > y->threads[0];
+	return x->first < y->first ? -1 : x->first > y->first;
 }
 
 /* Sort by wait, longest first, and renumber feeds_cycle. */
@@ -160,31 +165,29 @@ static ld_status rank(struct ld_lpc_model *m)
 	size_t n = m->nchains;
 	if (n < 2)
 		return LD_OK;
-	size_t *order = ld_xcalloc(n, sizeof(size_t));
+	struct rank_key *keys = ld_xcalloc(n, sizeof(*keys));
 	size_t *newpos = ld_xcalloc(n, sizeof(size_t));
 	struct ld_lpc_chain *sorted = ld_xcalloc(n, sizeof(*sorted));
-	if (!order || !newpos || !sorted) {
-		free(order);
+	if (!keys || !newpos || !sorted) {
+		free(keys);
 		free(newpos);
 		free(sorted);
 		return ld_fail_ctx(LD_ERR_NOMEM, "ranking %zu chains", n);
 	}
 	for (size_t i = 0; i < n; i++)
-		order[i] = i;
-	sort_model = m;
-	qsort(order, n, sizeof(size_t), by_wait);
-	sort_model = NULL;
+		keys[i] = (struct rank_key){ m->chains[i].wait_seconds, m->chains[i].cycle, m->chains[i].threads[0], i };
+	qsort(keys, n, sizeof(*keys), by_wait);
 	for (size_t i = 0; i < n; i++)
-		newpos[order[i]] = i;
+		newpos[keys[i].index] = i;
 	for (size_t i = 0; i < n; i++) {
-		sorted[i] = m->chains[order[i]];
+		sorted[i] = m->chains[keys[i].index];
 		if (sorted[i].feeds_cycle != LD_LPC_NONE)
 			sorted[i].feeds_cycle = newpos[sorted[i].feeds_cycle];
 	}
 	free(m->chains);
 	m->chains = sorted;
 	m->cap_chains = n;
-	free(order);
+	free(keys);
 	free(newpos);
 	return LD_OK;
 }

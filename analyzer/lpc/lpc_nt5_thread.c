@@ -7,7 +7,7 @@
 #define LPC_PORT_BIT 1u          /* LpcWaitingOnPort: the slot holds a port */
 #define LPC_NO_IMPERSONATE_BIT 2u
 
-static bool read(struct lpc_nt5 *d, uint64_t base, const struct ld_fref *f, uint64_t *v)
+static bool field(struct lpc_nt5 *d, uint64_t base, const struct ld_fref *f, uint64_t *v)
 {
 	return f->valid && ld_read_field(d->k, base, f, v) == LD_OK;
 }
@@ -20,7 +20,7 @@ static uint64_t receive_port(struct lpc_nt5 *d, const struct ld_thread *t)
 	uint64_t port;
 	if (!t->wait_object || !d->f.npq_back.valid)
 		return 0;
-	if (!read(d, t->wait_object, &d->f.npq_back, &port) || !ld_kernel_is_kva(d->k, port))
+	if (!field(d, t->wait_object, &d->f.npq_back, &port) || !ld_kernel_is_kva(d->k, port))
 		return 0;
 	return port;
 }
@@ -42,7 +42,7 @@ static bool is_connect_waiter(struct lpc_nt5 *d, const struct ld_thread *t,
 	    !s->reply_message_id)
 		return false;
 	uint64_t req = s->reply_message + d->f.msg_request.off;
-	return read(d, req, &d->f.pm_type, &type) && (type & 0xff) == LPC_TYPE_CONNECTION_REQUEST;
+	return field(d, req, &d->f.pm_type, &type) && (type & 0xff) == LPC_TYPE_CONNECTION_REQUEST;
 }
 
 static void thread_state(struct lpc_nt5 *d, size_t i)
@@ -50,23 +50,23 @@ static void thread_state(struct lpc_nt5 *d, size_t i)
 	const struct ld_thread *t = &d->m->sys->threads[i];
 	struct ld_lpc_thread *s = &d->m->threads[i];
 	uint64_t slot = 0, v;
-	s->fields_known = read(d, t->addr, &d->f.et_reply_msg, &slot);
+	s->fields_known = field(d, t->addr, &d->f.et_reply_msg, &slot);
 	if (slot & LPC_PORT_BIT) {
 		s->waiting_on_port = slot & ~(uint64_t)3;
 		s->no_impersonate = (slot & LPC_NO_IMPERSONATE_BIT) != 0;
 	} else {
 		s->reply_message = slot;
 	}
-	if (read(d, t->addr, &d->f.et_reply_id, &v))
+	if (field(d, t->addr, &d->f.et_reply_id, &v))
 		s->reply_message_id = (uint32_t)v;
 	else
 		s->fields_known = false;
-	if (read(d, t->addr, &d->f.et_rcvd_valid, &v))
+	if (field(d, t->addr, &d->f.et_rcvd_valid, &v))
 		s->received_valid = v != 0;
 	/* The id shares storage with Win32StartAddress: only the valid bit makes it an id. */
-	if (s->received_valid && read(d, t->addr, &d->f.et_rcvd_id, &v))
+	if (s->received_valid && field(d, t->addr, &d->f.et_rcvd_id, &v))
 		s->received_message_id = (uint32_t)v;
-	if (read(d, t->addr, &d->f.et_exit_called, &v) && v)
+	if (field(d, t->addr, &d->f.et_exit_called, &v) && v)
 		s->roles |= LD_LPC_ROLE_EXITING;
 	if (t->terminated)
 		return;   /* LpcReplyChain is ExitTime now: nothing else means anything */
