@@ -289,7 +289,7 @@ static bool is_console_output(const char *s, size_t len)
 static ld_status check_alive(const struct ld_rsp *r)
 {
 	if (r->dead)
-		return ld_fail(LD_ERR_IO, "gdb stub: connection lost earlier");
+		return ld_fail(r->death, "gdb stub: connection lost earlier (%s)", r->death_msg);
 	return LD_OK;
 }
 

@@ -294,8 +294,9 @@ static ld_status get_page(struct ld_gdb_source *g, uint64_t pfn, const uint8_t *
 			*data = s->data;
 			return LD_OK;
 		}
-		if (st == LD_ERR_IO || st == LD_ERR_TIMEOUT)
-			return st;
+		ld_status health = ld_rsp_health(g->rsp);
+		if (health != LD_OK)
+			return health;                     /* the stub is gone: say why */
 	}
 	g->last_miss = pfn;
 	s->valid = false;
@@ -314,7 +315,7 @@ ld_status ld_gdb_read(struct ld_gdb_source *g, uint64_t pa, void *buf, size_t le
 	while (len > 0) {
 		if (!ld_live_ranges_has(g->ranges, g->nranges, pa))
 			return ld_fail(LD_ERR_NOT_PRESENT, "gdb: 0x%" PRIx64 " is not guest RAM", pa);
-		const uint8_t *page;
+		const uint8_t *page = NULL;
 		ld_status st = get_page(g, pa >> LD_PAGE_SHIFT, &page);
 		if (st != LD_OK)
 			return st;

@@ -15,6 +15,9 @@
  *     --no-xml           no target description
  *     --no-p             no 'p' packet (client must use 'g')
  *     --no-phys          no QEMU physical memory mode (as VMware's stub)
+ *     --evil N           after N packets, answer every 'm' with a hostile reply
+ *                        of kind N % 6 (empty, error text, odd length, non-hex,
+ *                        a run-length bomb, "OK")
  *     --cr0 X --cr3 X --cr4 X --efer X   register values
  *     --status TEXT      what "info status" says (default "paused (prelaunch)")
  *
@@ -42,7 +45,7 @@ struct stub {
 	uint64_t mem_size;
 	FILE *log;
 	bool noack_offer, noack, rle, monitor, xml, p_packet, phys, phys_mode;
-	long bad_checksum, hang_after, close_after, packets;
+	long bad_checksum, hang_after, close_after, evil_after, packets;
 	uint64_t regs[10];
 	const char *status;
 	char last[2 * 65536 + 8];    /* the last reply, resent on '-' */
@@ -300,8 +303,29 @@ static void do_monitor(struct stub *s, const char *hex)
 	reply_str(s, "OK");
 }
 
+/* Replies no honest stub sends; the client must refuse each cleanly. */
+static void evil_reply(struct stub *s)
+{
+	static char bomb[4096];
+	switch (s->evil_after % 6) {        /* one kind per run: N picks it */
+	case 0: reply_str(s, ""); break;
+	case 1: reply_str(s, "E.no such thing"); break;
+	case 2: reply_str(s, "abc"); break;
+	case 3: reply_str(s, "zz"); break;
+	case 4:                              /* expands far past any reply limit */
+		for (size_t i = 0; i + 3 < sizeof bomb; i += 3)
+			memcpy(bomb + i, "0*~", 3);
+		bomb[sizeof bomb - 1] = '\0';
+		reply_str(s, bomb);
+		break;
+	default: reply_str(s, "OK"); break;
+	}
+}
+
 static void handle(struct stub *s, const char *p)
 {
+	if (p[0] == 'm' && s->evil_after >= 0 && s->packets > s->evil_after)
+		return evil_reply(s);
 	if (strncmp(p, "qSupported", 10) == 0)
 		replyf(s, "PacketSize=1000;qXfer:features:read%c%s", s->xml ? '+' : '-',
 		       s->noack_offer ? ";QStartNoAckMode+" : "");
@@ -375,6 +399,7 @@ static void parse_args(struct stub *s, int argc, char **argv, const char **mem, 
 		else if (!strcmp(a, "--bad-checksum") && v) s->bad_checksum = atol(v);
 		else if (!strcmp(a, "--hang-after") && v) s->hang_after = atol(v);
 		else if (!strcmp(a, "--close-after") && v) s->close_after = atol(v);
+		else if (!strcmp(a, "--evil") && v) s->evil_after = atol(v);
 		else if (!strcmp(a, "--cr0") && v) s->regs[R_CR0] = strtoull(v, NULL, 0);
 		else if (!strcmp(a, "--cr3") && v) s->regs[R_CR3] = strtoull(v, NULL, 0);
 		else if (!strcmp(a, "--cr4") && v) s->regs[R_CR4] = strtoull(v, NULL, 0);
@@ -397,7 +422,7 @@ static void parse_args(struct stub *s, int argc, char **argv, const char **mem, 
 int main(int argc, char **argv)
 {
 	struct stub s = { .monitor = true, .xml = true, .p_packet = true, .phys_mode = true, .bad_checksum = -1,
-			  .hang_after = -1, .close_after = -1, .status = "paused (prelaunch)" };
+			  .hang_after = -1, .close_after = -1, .evil_after = -1, .status = "paused (prelaunch)" };
 	const char *mem = NULL, *port_file = NULL;
 	parse_args(&s, argc, argv, &mem, &port_file);
 	if (!mem || !port_file)

@@ -55,7 +55,7 @@ static void live_close(struct live *l)
 
 static int fail(const char *what)
 {
-	fprintf(stderr, "live_tool: %s: %s (%s)\n", what, ld_errmsg(), "see status");
+	fprintf(stderr, "live_tool: %s: %s\n", what, ld_errmsg());
 	return 1;
 }
 
