@@ -12,7 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK ((size_t)4 << 20)
+/* Like cat: a buffer that stays in the CPU cache reads fastest. */
+#define CHUNK ((size_t)128 << 10)
 
 static uint64_t mix(uint64_t h)
 {

@@ -29,12 +29,18 @@ measure() {
 	name=$1 f=$2
 	size=$(wc -c < "$f")
 	cat "$f" > /dev/null; cat "$f" > /dev/null                # warm
-	t0=$(now); cat "$f" > /dev/null; t1=$(now)
-	cat_s=$(secs "$t0" "$t1")
-	/usr/bin/time -v "$lpcdump" physscan --no-hash "$f" > "$tmp/scan.out" 2> "$tmp/scan.time"
-	scan_s=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/scan.time" |
-		awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
-	rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/scan.time")
+	# best of three, alternating, so that other load on the machine hits both alike
+	cat_s=999 scan_s=999 rss=0
+	for i in 1 2 3; do
+		t0=$(now); cat "$f" > /dev/null; t1=$(now)
+		cat_s=$(awk -v a="$cat_s" -v b="$(secs "$t0" "$t1")" 'BEGIN { print (b < a) ? b : a }')
+		/usr/bin/time -v "$lpcdump" physscan --no-hash "$f" > "$tmp/scan.out" 2> "$tmp/scan.time"
+		s=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$tmp/scan.time" |
+			awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }')
+		scan_s=$(awk -v a="$scan_s" -v b="$s" 'BEGIN { print (b < a) ? b : a }')
+		r=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/scan.time")
+		[ "$r" -le "$rss" ] || rss=$r
+	done
 	t0=$(now); "$lpcdump" physinfo "$f" > /dev/null; t1=$(now)
 	open_s=$(secs "$t0" "$t1")
 	/usr/bin/time -v "$lpcdump" info "$f" > /dev/null 2> "$tmp/info.time" || true
