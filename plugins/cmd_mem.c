@@ -221,7 +221,7 @@ static int display(struct ld_cmd_ctx *ctx, int argc, char **argv, size_t unit)
 		return rc;
 	uint64_t count = a.count ? a.count : MEM_DEFAULT_BYTES / unit;
 	if (count > MEM_MAX_BYTES / unit)
-		return ld_cmd_error(argv[0], LD_ERR_LIMIT, "range too large: at most 0x%x bytes",
+		return ld_cmd_error(argv[0], LD_ERR_ARG, "range too large: at most 0x%x bytes",
 				    MEM_MAX_BYTES);
 	struct mem_view v = { .addr = a.addr, .unit = unit, .len = (size_t)count * unit,
 			      .physical = a.physical };
