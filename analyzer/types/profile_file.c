@@ -21,10 +21,15 @@ static bool ends_with(const char *s, const char *suffix)
 
 static ld_status read_plain(const char *path, char **data, size_t *len)
 {
+	struct stat sb;
+	/* Refuse FIFOs and devices before opening: opening a FIFO blocks. */
+	if (stat(path, &sb) != 0)
+		return ld_fail(LD_ERR_IO, "profile %s: %s", path, strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		return ld_fail(LD_ERR_IO, "profile %s: not a regular file", path);
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return ld_fail(LD_ERR_IO, "profile %s: %s", path, strerror(errno));
-	struct stat sb;
 	if (fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		fclose(f);
 		return ld_fail(LD_ERR_IO, "profile %s: not a regular file", path);

@@ -19,12 +19,16 @@
 
 #define ISF_MAX_TYPES 500000
 #define ISF_MAX_FIELDS 65536
+/* All flattened fields of the file: a Windows 10 kernel has a few hundred
+ * thousand; unnamed types nested in each other could otherwise multiply. */
+#define ISF_MAX_TOTAL_FIELDS (8u << 20)
 
 struct isf {
 	struct ld_profile *p;
 	json_t *base, *user, *enums;
 	unsigned ptr_size;
 	size_t dropped;
+	size_t total;                 /* fields flattened so far, all types */
 };
 
 bool ld_profile_doc_is_isf(json_t *doc)
@@ -256,6 +260,9 @@ static ld_status flatten(struct isf *c, struct ld_vec *out, const char *tname, u
 	json_object_foreach(fields, fname, fj) {
 		if (out->len >= ISF_MAX_FIELDS)
 			return bad(c, tname, "too many fields");
+		if (++c->total > ISF_MAX_TOTAL_FIELDS)
+			return ld_fail(LD_ERR_LIMIT, "ISF %s: more than %u fields in all", c->p->path,
+				       ISF_MAX_TOTAL_FIELDS);
 		ld_status st = one_field(c, out, tname, tsize, prefix, base, fname, fj, depth);
 		if (st != LD_OK)
 			return st;

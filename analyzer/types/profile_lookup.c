@@ -78,11 +78,21 @@ static bool resolve(const struct ld_profile *p, const struct ld_type *t, const c
 	return false;
 }
 
+/* More components than any real path has; bounds the splits tried, which
+ * grow with 2^dots. */
+#define RESOLVE_MAX_DOTS 10
+
 ld_status ld_type_resolve(const struct ld_profile *p, const struct ld_type *type, const char *path,
 			  struct ld_field *out)
 {
 	if (!type || !path || !*path)
 		return ld_fail(LD_ERR_ARG, "resolve: no type or empty field path");
+	unsigned dots = 0;
+	for (const char *c = path; *c; c++)
+		dots += *c == '.';
+	if (dots > RESOLVE_MAX_DOTS)
+		return ld_fail(LD_ERR_LIMIT, "resolve: field path %.64s has more than %d components",
+			       path, RESOLVE_MAX_DOTS + 1);
 	if (!resolve(p, type, path, 0, out))
 		return ld_fail(LD_ERR_NOT_FOUND, "%s has no field %s in profile %s", type->name, path,
 			       p ? p->name : "?");

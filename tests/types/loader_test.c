@@ -382,6 +382,67 @@ static void mutate_and_load(const char *orig, const char *name, unsigned rounds)
 	free(buf);
 }
 
+/* Bounds: a FIFO is refused without blocking; a field path with too many
+ * components is refused; an ISF whose unnamed types nest into each other
+ * 64 wide and 8 deep (64^8 flattened fields) is refused quickly. */
+static void test_bounds(void)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/fifo.json", dir);
+	struct ld_profile *p;
+	if (mkfifo(path, 0600) == 0) {
+		CHECK(ld_profile_load(path, &p) == LD_ERR_IO && strstr(ld_errmsg(), "not a regular file"),
+		      "FIFO: %s", ld_errmsg());
+		unlink(path);
+	}
+	const char *gp = write_file("good.json", good, strlen(good));
+	if (ld_profile_load(gp, &p) == LD_OK) {
+		uint32_t off;
+		CHECK(ld_profile_offset(p, "_T", "a.a.a.a.a.a.a.a.a.a.a.a.a.a.a.a", &off) == LD_ERR_LIMIT,
+		      "long path refused");
+		ld_profile_free(p);
+	}
+	size_t cap = 1 << 20, n = 0;
+	char *doc = malloc(cap);
+	n += (size_t)snprintf(doc + n, cap - n, "{\"metadata\": {\"format\": \"6.2.0\"}, "
+			      "\"base_types\": {\"pointer\": {\"kind\": \"int\", \"size\": 8, "
+			      "\"signed\": false, \"endian\": \"little\"}, \"long\": {\"kind\": \"int\", "
+			      "\"size\": 4, \"signed\": true, \"endian\": \"little\"}}, \"user_types\": {");
+	for (int level = 0; level < 8; level++) {
+		n += (size_t)snprintf(doc + n, cap - n, "\"unnamed_%d\": {\"kind\": \"union\", \"size\": 4, "
+				      "\"fields\": {", level);
+		for (int f = 0; f < 64; f++)
+			n += (size_t)snprintf(doc + n, cap - n, "%s\"f%d\": {\"offset\": 0, \"type\": %s}",
+					      f ? ", " : "", f, level == 7 ? "{\"kind\": \"base\", \"name\": \"long\"}"
+					      : level == 0 ? "{\"kind\": \"union\", \"name\": \"unnamed_1\"}"
+					      : "X");
+		n += (size_t)snprintf(doc + n, cap - n, "}}, ");
+	}
+	/* Patch the "X" placeholders: level L points at level L+1. */
+	for (int level = 1; level < 7; level++) {
+		char from[64], to[80];
+		snprintf(from, sizeof from, "\"unnamed_%d\": {", level);
+		snprintf(to, sizeof to, "{\"kind\": \"union\", \"name\": \"unnamed_%d\"}", level + 1);
+		char *start = strstr(doc, from), *x;
+		while (start && (x = strstr(start, "X}")) != NULL && x < strstr(start + 1, "\"unnamed_")) {
+			size_t tl = strlen(to);
+			memmove(x + tl, x + 1, strlen(x + 1) + 1);
+			memcpy(x, to, tl);
+			n += tl - 1;
+		}
+	}
+	n += (size_t)snprintf(doc + n, cap - n, "\"_BOMB\": {\"kind\": \"struct\", \"size\": 4, \"fields\": "
+			      "{\"u\": {\"offset\": 0, \"type\": {\"kind\": \"union\", \"name\": "
+			      "\"unnamed_0\"}}}}}, \"enums\": {}, \"symbols\": {}}");
+	const char *bp = write_file("bomb.json", doc, n);
+	ld_status st = ld_profile_load(bp, &p);
+	CHECK(st == LD_ERR_FORMAT || st == LD_ERR_LIMIT, "nested unnamed types: status %d (%s)", (int)st,
+	      ld_errmsg());
+	if (st == LD_OK)
+		ld_profile_free(p);
+	free(doc);
+}
+
 int main(void)
 {
 	snprintf(dir, sizeof dir, "%s/ldtypes.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -392,10 +453,11 @@ int main(void)
 	test_isf();
 	test_dir();
 	test_index();
-	mutate_and_load(good, "mut.json", 1500);
-	mutate_and_load(isf, "mut-isf.json", 1500);
+	test_bounds();
+	mutate_and_load(good, "mut.json", 1000);
+	mutate_and_load(isf, "mut-isf.json", 1000);
 	const char *names[] = { "good.json", "bad.json", "nt.json", "nt.json.xz", "broken.json.xz",
-				"mut.json", "mut-isf.json" };
+				"mut.json", "mut-isf.json", "bomb.json" };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		char path[128];
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
