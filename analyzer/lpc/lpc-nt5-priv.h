@@ -84,6 +84,24 @@ struct lpc_nt5 {
 
 /* lpc_nt5_fields.c */
 ld_status lpc_nt5_fields_init(const struct ld_profile *p, struct lpc_nt5_fields *f, bool *fits);
+
+/* One structure read at once, its fields taken from the copy: a port, a
+ * message or a thread's LPC fields cost one read instead of fifteen (the
+ * benchmark has 20,000 ports and 40,000 threads). A field outside the copy,
+ * or a copy that could not be read whole, falls back to a read of its own. */
+#define LPC_REC_MAX 0x400u
+struct lpc_rec {
+	uint64_t base;              /* the structure */
+	uint32_t lo, len;           /* the copy holds [base+lo, base+lo+len) */
+	bool ok;
+	uint8_t buf[LPC_REC_MAX];
+};
+/* Copy [base+lo, base+hi); false (and fields read one by one) when it fails. */
+bool lpc_rec_load(struct lpc_nt5 *d, struct lpc_rec *r, uint64_t base, uint32_t lo, uint32_t hi);
+/* The field f of the structure at r->base (f->off is relative to base). */
+bool lpc_rec_get(struct lpc_nt5 *d, const struct lpc_rec *r, const struct ld_fref *f, uint64_t *v);
+/* The byte range [*lo, *hi) covering the valid fields given. */
+void lpc_fields_span(const struct ld_fref *const *f, size_t n, uint32_t *lo, uint32_t *hi);
 /* lpc_nt5_thread.c: the LPC fields and roles of every thread. */
 void lpc_nt5_threads(struct lpc_nt5 *d);
 /* lpc_nt5_port.c: add (or mark) a port by address and read it the first time. */

@@ -6,12 +6,6 @@
 
 #include <string.h>
 
-static uint64_t rd(struct lpc_nt5 *d, uint64_t base, const struct ld_fref *f)
-{
-	uint64_t v;
-	return f->valid && ld_read_field(d->k, base, f, &v) == LD_OK ? v : 0;
-}
-
 static void read_preview(struct lpc_nt5 *d, struct ld_lpc_message *msg, uint64_t req)
 {
 	size_t n = msg->data_length;
@@ -27,26 +21,40 @@ static void read_preview(struct lpc_nt5 *d, struct ld_lpc_message *msg, uint64_t
 		msg->preview_truncated = true;   /* the data page is missing: say so by showing none */
 }
 
+/* PORT_MESSAGE fields are relative to Request: shift them to the message. */
+static bool req_field(struct lpc_nt5 *d, const struct lpc_rec *r, const struct ld_fref *f, uint64_t *v)
+{
+	struct ld_fref g = *f;
+	g.off += d->f.msg_request.off;
+	return lpc_rec_get(d, r, &g, v);
+}
+
 static void read_message(struct lpc_nt5 *d, struct ld_lpc_message *msg)
 {
-	uint64_t req = msg->addr + d->f.msg_request.off, id;
-	ld_status st = ld_read_field(d->k, req, &d->f.pm_id, &id);
-	if (st != LD_OK) {
-		msg->read_status = st;
+	static struct lpc_rec r;   /* 1 KiB: not on the stack of every call */
+	uint64_t req = msg->addr + d->f.msg_request.off, id, v;
+	(void)lpc_rec_load(d, &r, msg->addr, 0, d->f.message_size);
+	if (!req_field(d, &r, &d->f.pm_id, &id)) {
+		ld_status st = ld_read_field(d->k, req, &d->f.pm_id, &id);
+		msg->read_status = st != LD_OK ? st : LD_ERR_NOT_PRESENT;
 		return;
 	}
+#define REQ(name) (req_field(d, &r, &d->f.name, &v) ? v : 0)
+#define MSG(name) (lpc_rec_get(d, &r, &d->f.name, &v) ? v : 0)
 	msg->available = true;
 	msg->id = (uint32_t)id;
-	msg->callback_id = (uint32_t)rd(d, req, &d->f.pm_callback);
-	msg->type = (uint16_t)rd(d, req, &d->f.pm_type);
-	msg->data_length = (uint16_t)rd(d, req, &d->f.pm_data_len);
-	msg->total_length = (uint16_t)rd(d, req, &d->f.pm_total_len);
-	msg->data_info_offset = (uint16_t)rd(d, req, &d->f.pm_data_info);
-	msg->sender_pid = rd(d, req, &d->f.pm_pid);
-	msg->sender_tid = rd(d, req, &d->f.pm_tid);
-	msg->sender_port = rd(d, msg->addr, &d->f.msg_sender_port);
-	msg->replied_to_thread = rd(d, msg->addr, &d->f.msg_replied_to);
-	msg->port_context = rd(d, msg->addr, &d->f.msg_context);
+	msg->callback_id = (uint32_t)REQ(pm_callback);
+	msg->type = (uint16_t)REQ(pm_type);
+	msg->data_length = (uint16_t)REQ(pm_data_len);
+	msg->total_length = (uint16_t)REQ(pm_total_len);
+	msg->data_info_offset = (uint16_t)REQ(pm_data_info);
+	msg->sender_pid = REQ(pm_pid);
+	msg->sender_tid = REQ(pm_tid);
+	msg->sender_port = MSG(msg_sender_port);
+	msg->replied_to_thread = MSG(msg_replied_to);
+	msg->port_context = MSG(msg_context);
+#undef REQ
+#undef MSG
 	/* CallbackId shares its slot with ClientViewSize: meaningless in a
 	 * connection request. */
 	if ((msg->type & 0xff) == LPC_TYPE_CONNECTION_REQUEST)

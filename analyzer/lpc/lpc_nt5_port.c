@@ -7,12 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-static uint64_t rd(struct lpc_nt5 *d, uint64_t base, const struct ld_fref *f)
-{
-	uint64_t v;
-	return f->valid && ld_read_field(d->k, base, f, &v) == LD_OK ? v : 0;
-}
-
 static enum ld_port_kind kind_of(uint32_t flags)
 {
 	switch (flags & LPC_PORT_TYPE_MASK) {
@@ -24,15 +18,10 @@ static enum ld_port_kind kind_of(uint32_t flags)
 	}
 }
 
+/* A connection port's server is its ServerProcess (read with the port). */
 static void read_owner(struct lpc_nt5 *d, struct ld_lpc_port *p)
 {
-	/* ServerProcess and MappingProcess share a slot: only a connection
-	 * port's is the server (SEMANTICS §1.1). */
-	if (p->kind != LD_PORT_CONNECTION)
-		return;
-	p->owner_process = rd(d, p->addr, &d->f.po_server_process);
-	const struct ld_process *pr = p->owner_process ?
-		lpc_process_by_addr(d->m, p->owner_process) : NULL;
+	const struct ld_process *pr = p->owner_process ? lpc_process_by_addr(d->m, p->owner_process) : NULL;
 	if (pr) {
 		p->owner_pid = pr->pid;
 		p->owner_known = true;
@@ -41,27 +30,33 @@ static void read_owner(struct lpc_nt5 *d, struct ld_lpc_port *p)
 
 static void read_port(struct lpc_nt5 *d, struct ld_lpc_port *p)
 {
-	uint64_t flags;
-	ld_status st = ld_read_field(d->k, p->addr, &d->f.po_flags, &flags);
-	if (st != LD_OK) {
-		p->read_status = st;
+	static struct lpc_rec r;   /* 1 KiB: not on the stack of every call */
+	uint64_t flags, v;
+	(void)lpc_rec_load(d, &r, p->addr, 0, d->f.port_size);
+	if (!lpc_rec_get(d, &r, &d->f.po_flags, &flags)) {
+		ld_status st = ld_read_field(d->k, p->addr, &d->f.po_flags, &flags);
+		p->read_status = st != LD_OK ? st : LD_ERR_NOT_PRESENT;
 		return;
 	}
+#define PORT_FIELD(name) (lpc_rec_get(d, &r, &d->f.name, &v) ? v : 0)
 	p->readable = true;
 	p->flags = (uint32_t)flags;
 	p->kind = kind_of(p->flags);
 	p->waitable = (p->flags & LPC_PORT_WAITABLE) != 0;
 	p->name_deleted = (p->flags & LPC_PORT_NAME_DELETED) != 0;
 	p->deleted = (p->flags & LPC_PORT_DELETED) != 0;
-	p->connection_port = rd(d, p->addr, &d->f.po_connection);
-	p->connected_port = rd(d, p->addr, &d->f.po_connected);
-	p->semaphore = rd(d, p->addr, &d->f.po_semaphore);
-	p->creator_pid = rd(d, p->addr, &d->f.po_creator_pid);
-	p->creator_tid = rd(d, p->addr, &d->f.po_creator_tid);
-	p->port_context = rd(d, p->addr, &d->f.po_context);
-	p->client_thread = rd(d, p->addr, &d->f.po_client_thread);
-	p->max_message_length = (uint32_t)rd(d, p->addr, &d->f.po_max_msg);
-	p->max_connection_info_length = (uint32_t)rd(d, p->addr, &d->f.po_max_conn);
+	p->connection_port = PORT_FIELD(po_connection);
+	p->connected_port = PORT_FIELD(po_connected);
+	p->semaphore = PORT_FIELD(po_semaphore);
+	p->creator_pid = PORT_FIELD(po_creator_pid);
+	p->creator_tid = PORT_FIELD(po_creator_tid);
+	p->port_context = PORT_FIELD(po_context);
+	p->client_thread = PORT_FIELD(po_client_thread);
+	p->max_message_length = (uint32_t)PORT_FIELD(po_max_msg);
+	p->max_connection_info_length = (uint32_t)PORT_FIELD(po_max_conn);
+	if (p->kind == LD_PORT_CONNECTION)   /* ServerProcess shares its slot with MappingProcess */
+		p->owner_process = PORT_FIELD(po_server_process);
+#undef PORT_FIELD
 	uint64_t sig;
 	if (p->semaphore && d->f.sem_signal.valid &&
 	    ld_read_field(d->k, p->semaphore, &d->f.sem_signal, &sig) == LD_OK) {
