@@ -13,7 +13,8 @@
  * KUSER_SHARED_DATA; then again with the first record's bytes as --dtb and
  * --kdbg, translating and reading VAs taken from the input. Nothing may
  * crash, leak, hang or allocate wildly. The profile chooser is stubbed out
- * (loading the catalogue per input would dwarf the code under test).
+ * (profile_*.c are left out: loading the catalogue per input would dwarf the
+ * code under test).
  *
  *   make fuzz-kernel
  *   # seeds from forged machines (raw images written by the forge):
