@@ -26,15 +26,17 @@ static uint64_t entry_object(struct ld_kernel *k, struct hwalk *w, const uint8_t
 {
 	const struct ld_model_fields *f = &w->m->f;
 	if (f->he_ptrbits.valid) {
-		/* The pointer minus its alignment bits and the sign-extended top. */
+		/* The pointer without its alignment bits and its all-ones top:
+		 * x64 objects are 16-byte aligned (<< 4) and the bits above the
+		 * field are set (8: 41 bits, 0xFFFFE000...; 8.1+: 44 bits,
+		 * 0xFFFF0000...); x86 keeps the top, dropping 32 - bitlen bits. */
 		uint64_t v = ld_model_field_from_buf(k, e, w->esize, &f->he_ptrbits);
-		unsigned shift = (w->ps == 8 ? 48u : 32u) - f->he_ptrbits.bitlen;
-		if (!v)
+		unsigned len = f->he_ptrbits.bitlen;
+		if (!v || len == 0 || len > 60)
 			return 0;
-		v <<= shift;
-		if (w->ps == 8 && (v & (1ULL << 47)))
-			v |= 0xffff000000000000ULL;
-		return v;
+		if (w->ps == 8)
+			return v << 4 | ~0ULL << (len + 4);
+		return len < 32 ? (v << (32 - len)) & 0xffffffffu : v;
 	}
 	uint64_t v = ld_model_field_from_buf(k, e, w->esize, &f->he_object);
 	if (!v)

@@ -684,8 +684,9 @@ static void entry_write(struct fg_machine *m, uint64_t e, const struct fg_handle
 		const struct ld_type *t = ld_profile_type(m->profile, "_HANDLE_TABLE_ENTRY");
 		struct ld_field f;
 		ld_type_resolve(m->profile, t, "ObjectPointerBits", &f);
-		unsigned shift = (ps == 8 ? 48u : 32u) - f.bitlen;
-		uint64_t bits = (h->object & (ps == 8 ? 0xffffffffffffull : 0xffffffffull)) >> shift;
+		/* x64: 16-byte aligned, top bits implied set; x86: the top 29 bits. */
+		uint64_t bits = ps == 8 ? (h->object >> 4) & ((1ull << f.bitlen) - 1)
+					: (h->object & 0xffffffffull) >> (32 - f.bitlen);
 		fg_set(m, e, "_HANDLE_TABLE_ENTRY", "ObjectPointerBits", bits);
 		fg_set_opt(m, e, "_HANDLE_TABLE_ENTRY", "Unlocked", 1);
 		fg_set_opt(m, e, "_HANDLE_TABLE_ENTRY", "GrantedAccessBits", h->access);
