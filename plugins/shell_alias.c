@@ -7,6 +7,14 @@
  *   !thread ADDR           → thread ADDR (or `lpc thread ADDR` when there is no `thread`)
  *   !process               → ps            (also `!process 0 0`)
  *   !process PID|ADDR [F]  → threads PID   (WinDbg radix: PID is hexadecimal)
+ *
+ * and, while the table has no command of that name, the short words of the
+ * walk `threads 612` → `thread #3` → `port #1` → `process #2`:
+ *
+ *   thread X   → lpc thread X
+ *   port X     → lpc port X, or alpc port X on NT 6+ (ALPC)
+ *   message X  → lpc message X, or alpc message X on NT 6+
+ *   process X  → !process X (X may also be a thread: its process)
  */
 #include "shell-priv.h"
 #include "addr-priv.h"
@@ -16,7 +24,8 @@
 #include <string.h>
 
 static const char *const names[] = {
-	"quit", "q", "exit", ".json", "help", "!lpc", "!alpc", "!thread", "!process", NULL
+	"quit", "q", "exit", ".json", "help", "!lpc", "!alpc", "!thread", "!process",
+	"thread", "port", "message", "process", NULL
 };
 
 const char *const *shell_alias_names(void)
@@ -36,6 +45,9 @@ void shell_alias_help(FILE *out)
 		"  !thread ADDR same as `thread ADDR`\n"
 		"  !process [0 0|PID|ADDR]\n"
 		"               `ps`, or the threads of one process (PID in hex, as in WinDbg)\n"
+		"  thread|port|message|process X\n"
+		"               short words for the walk: lpc thread, lpc/alpc port,\n"
+		"               lpc/alpc message (by the dump's build), !process\n"
 		"  quit, q      leave the shell (also Ctrl-D)\n");
 }
 
@@ -100,7 +112,8 @@ static void rewrite_thread(struct shell_words *w)
 	}
 }
 
-/* !process X: X is an EPROCESS address or a (hexadecimal) PID. */
+/* !process X: X is an EPROCESS address, an ETHREAD address (its process) or
+ * a (hexadecimal) PID. */
 static bool rewrite_process(struct ld_cmd_ctx *ctx, struct shell_words *w, int *rc)
 {
 	uint64_t v;
@@ -120,16 +133,44 @@ static bool rewrite_process(struct ld_cmd_ctx *ctx, struct shell_words *w, int *
 		return true;
 	}
 	const struct ld_process *p = ld_system_process_by_addr(sys, v);
+	const struct ld_thread *t = p ? NULL : ld_system_thread_by_addr(sys, v);
+	if (t && t->process_index < sys->nprocesses)   /* a thread: its process */
+		p = &sys->processes[t->process_index];
 	if (!p)
 		p = ld_system_process_by_pid(sys, v);
 	if (!p) {
-		*rc = ld_cmd_error("!process", LD_ERR_NOT_FOUND, "no process with address or PID %s",
+		*rc = ld_cmd_error("!process", LD_ERR_NOT_FOUND, "no process or thread at %s, and no process with that PID",
 				   w->argv[1]);
 		return true;
 	}
 	snprintf(w->scratch, sizeof w->scratch, "%" PRIu64, p->pid);
 	const char *with[] = { "threads", w->scratch };
 	replace_head(w, w->argc, with, 2);
+	return false;
+}
+
+/* NT 6 replaced LPC by ALPC: the family of port commands to use. */
+static const char *port_family(const struct ld_cmd_ctx *ctx)
+{
+	uint32_t build = ctx->k ? ld_kernel_info(ctx->k)->build : 0;
+	return build >= 6000 ? "alpc" : "lpc";
+}
+
+/* The short walking words, unless a table command took the name. */
+static bool rewrite_short(struct ld_cmd_ctx *ctx, struct shell_words *w, int *rc)
+{
+	const char *c = w->argv[0];
+	if (ld_command_find(c))
+		return false;
+	if (!strcmp(c, "thread")) {
+		const char *with[] = { "lpc", "thread" };
+		replace_head(w, 1, with, 2);
+	} else if (!strcmp(c, "port") || !strcmp(c, "message")) {
+		const char *with[] = { port_family(ctx), !strcmp(c, "port") ? "port" : "message" };
+		replace_head(w, 1, with, 2);
+	} else if (!strcmp(c, "process")) {
+		return rewrite_process(ctx, w, rc);
+	}
 	return false;
 }
 
@@ -154,6 +195,8 @@ bool shell_alias_apply(struct ld_cmd_ctx *ctx, struct shell_words *w, int *rc)
 		rewrite_thread(w);
 	} else if (!strcmp(c, "!process")) {
 		return rewrite_process(ctx, w, rc);
+	} else {
+		return rewrite_short(ctx, w, rc);
 	}
 	return false;
 }
