@@ -56,8 +56,11 @@ static json_int_t num(json_t *o, const char *key, json_int_t dflt)
 
 static bool is_unnamed(const char *name)
 {
+	/* Volatility 3 names them __unnamed_<index> / __anonymous_<index>; other
+	 * producers keep the PDB's <unnamed-tag> or write unnamed_<n>. */
 	return name && (strncmp(name, "unnamed", 7) == 0 || strncmp(name, "__unnamed", 9) == 0 ||
-			strncmp(name, "<unnamed", 8) == 0 || strstr(name, "<anonymous") != NULL);
+			strncmp(name, "__anonymous", 11) == 0 || strncmp(name, "<unnamed", 8) == 0 ||
+			strstr(name, "<anonymous") != NULL);
 }
 
 /* Size in bytes of a type descriptor; 0 when unknown. Arrays nest, so depth
@@ -67,8 +70,13 @@ static uint64_t desc_size(const struct isf *c, json_t *d, unsigned depth)
 	const char *kind = str(d, "kind"), *name = str(d, "name");
 	if (!kind || depth > LD_PROFILE_MAX_FLATTEN)
 		return 0;
-	if (strcmp(kind, "pointer") == 0)
-		return c->ptr_size;
+	if (strcmp(kind, "pointer") == 0) {
+		/* "base" names a pointer type of another width (pointer32 in a
+		 * 64-bit table); otherwise the table's own pointer size. */
+		const char *base = str(d, "base");
+		json_int_t n = base ? num(json_object_get(c->base, base), "size", 0) : 0;
+		return n == 4 || n == 8 ? (uint64_t)n : c->ptr_size;
+	}
 	if (strcmp(kind, "base") == 0)
 		return (uint64_t)num(json_object_get(c->base, name ? name : ""), "size", 0);
 	if (strcmp(kind, "struct") == 0 || strcmp(kind, "union") == 0 || strcmp(kind, "class") == 0)

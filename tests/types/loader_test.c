@@ -135,7 +135,8 @@ static const char isf[] =
 	" \"unsigned long\": {\"kind\": \"int\", \"size\": 4, \"signed\": false, \"endian\": \"little\"},"
 	" \"long\": {\"kind\": \"int\", \"size\": 4, \"signed\": true, \"endian\": \"little\"},"
 	" \"unsigned char\": {\"kind\": \"char\", \"size\": 1, \"signed\": false, \"endian\": \"little\"},"
-	" \"pointer\": {\"kind\": \"int\", \"size\": 8, \"signed\": false, \"endian\": \"little\"}},"
+	" \"pointer\": {\"kind\": \"int\", \"size\": 8, \"signed\": false, \"endian\": \"little\"},"
+	" \"pointer32\": {\"kind\": \"int\", \"size\": 4, \"signed\": false, \"endian\": \"little\"}},"
 	"\"user_types\": {"
 	" \"_LIST_ENTRY\": {\"kind\": \"struct\", \"size\": 16, \"fields\": {"
 	"   \"Flink\": {\"offset\": 0, \"type\": {\"kind\": \"pointer\", \"subtype\": {\"kind\": \"struct\", \"name\": \"_LIST_ENTRY\"}}},"
@@ -148,6 +149,8 @@ static const char isf[] =
 	"   \"Hidden\": {\"offset\": 0, \"type\": {\"kind\": \"base\", \"name\": \"long\"}}}},"
 	" \"unnamed_0x30\": {\"kind\": \"struct\", \"size\": 4, \"fields\": {"
 	"   \"Other\": {\"offset\": 0, \"type\": {\"kind\": \"base\", \"name\": \"unsigned long\"}}}},"
+	" \"__anonymous_1a2b\": {\"kind\": \"union\", \"size\": 4, \"fields\": {"
+	"   \"Inner\": {\"offset\": 0, \"type\": {\"kind\": \"base\", \"name\": \"long\"}}}},"
 	" \"_ETHREAD\": {\"kind\": \"struct\", \"size\": 64, \"fields\": {"
 	"   \"Links\": {\"offset\": 0, \"type\": {\"kind\": \"struct\", \"name\": \"_LIST_ENTRY\"}},"
 	"   \"u1\": {\"offset\": 16, \"type\": {\"kind\": \"union\", \"name\": \"unnamed_0x10\"}},"
@@ -156,6 +159,8 @@ static const char isf[] =
 	"   \"State\": {\"offset\": 24, \"type\": {\"kind\": \"enum\", \"name\": \"_KTHREAD_STATE\"}},"
 	"   \"Name\": {\"offset\": 28, \"type\": {\"kind\": \"array\", \"count\": 4, \"subtype\": {\"kind\": \"base\", \"name\": \"unsigned char\"}}},"
 	"   \"Process\": {\"offset\": 32, \"type\": {\"kind\": \"pointer\", \"subtype\": {\"kind\": \"struct\", \"name\": \"_EPROCESS\"}}},"
+	"   \"Ptr32\": {\"offset\": 12, \"type\": {\"kind\": \"pointer\", \"base\": \"pointer32\", \"subtype\": {\"kind\": \"base\", \"name\": \"void\"}}},"
+	"   \"v3\": {\"offset\": 60, \"type\": {\"kind\": \"union\", \"name\": \"__anonymous_1a2b\"}},"
 	"   \"Huge\": {\"offset\": 40, \"type\": {\"kind\": \"array\", \"count\": 8, \"subtype\": {\"kind\": \"pointer\", \"subtype\": {\"kind\": \"base\", \"name\": \"void\"}}}}}}},"
 	"\"enums\": {\"_KTHREAD_STATE\": {\"size\": 4, \"base\": \"long\", \"constants\": {\"Ready\": 1, \"Waiting\": 5}}},"
 	"\"symbols\": {\"PsActiveProcessHead\": {\"address\": 12345}, \"ObHeaderCookie\": {\"address\": 99}}}";
@@ -188,6 +193,11 @@ static void check_isf(const char *path)
 	f = ld_type_field(t, "Other");
 	CHECK(ld_type_field(t, "unnamed_field_0") == NULL && f && f->offset == 36,
 	      "a member named unnamed... of an unnamed type is anonymous too");
+	f = ld_type_field(t, "Ptr32");
+	CHECK(f && f->kind == LD_T_PTR && f->size == 4, "pointer with a 32-bit base in a 64-bit table");
+	f = ld_type_field(t, "v3.Inner");
+	CHECK(f && f->offset == 60 && ld_profile_type(p, "__anonymous_1a2b") == NULL,
+	      "Volatility 3 __anonymous_ type flattened and not listed");
 	f = ld_type_field(t, "State");
 	CHECK(f && f->kind == LD_T_ENUM && f->nenums == 2 && f->size == 4, "enum field");
 	f = ld_type_field(t, "Name");
