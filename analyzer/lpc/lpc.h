@@ -369,6 +369,9 @@ size_t ld_lpc_next_thread(const struct ld_lpc_model *m, size_t thread);
 /* --min-wait: is the chain shown? (min_wait < 0: always; a chain whose wait
  * time is unknown is always shown — it cannot be proven short.) */
 bool ld_lpc_chain_shown(const struct ld_lpc_chain *c, double min_wait);
+/* Is chain i of the model shown under --min-wait? As ld_lpc_chain_shown, and a
+ * deadlock is also shown when a client chain stuck behind it is. */
+bool ld_lpc_chain_visible(const struct ld_lpc_model *m, size_t i, double min_wait);
 /* Number of shown chains (for the summary and --stuck-exit). */
 size_t ld_lpc_stuck_count(const struct ld_lpc_model *m, double min_wait);
 

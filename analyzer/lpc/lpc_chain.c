@@ -226,10 +226,25 @@ bool ld_lpc_chain_shown(const struct ld_lpc_chain *c, double min_wait)
 	return min_wait < 0 || c->wait_seconds < 0 || c->wait_seconds >= min_wait;
 }
 
+bool ld_lpc_chain_visible(const struct ld_lpc_model *m, size_t i, double min_wait)
+{
+	if (i >= m->nchains)
+		return false;
+	if (ld_lpc_chain_shown(&m->chains[i], min_wait))
+		return true;
+	if (!m->chains[i].cycle)
+		return false;
+	/* "stuck behind deadlock #N" must never point at a hidden chain. */
+	for (size_t j = 0; j < m->nchains; j++)
+		if (m->chains[j].feeds_cycle == i && ld_lpc_chain_shown(&m->chains[j], min_wait))
+			return true;
+	return false;
+}
+
 size_t ld_lpc_stuck_count(const struct ld_lpc_model *m, double min_wait)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < m->nchains; i++)
-		n += ld_lpc_chain_shown(&m->chains[i], min_wait);
+		n += ld_lpc_chain_visible(m, i, min_wait);
 	return n;
 }

@@ -231,8 +231,15 @@ ld_status ld_directory_walk(struct ld_kernel *k, const char *path, bool recurse,
 	uint64_t dir = 0;
 	if ((st = path_lookup(k, m, path ? path : "\\", &dir)) != LD_OK)
 		return st;
+	/* Listing anything else would read its body as hash buckets. */
+	struct ld_object o;
+	if (ld_object_get(k, dir, &o) == LD_OK && o.type_name[0] && strcmp(o.type_name, "Directory") != 0)
+		return ld_fail(LD_ERR_ARG, "%s is not a directory (it is a%s %s object)", path,
+			       strchr("AEIOU", o.type_name[0]) ? "n" : "", o.type_name);
+	/* Entries are named by the directory's own path, not the user's spelling. */
 	char prefix[512];
-	snprintf(prefix, sizeof(prefix), "%s", path && path[0] ? path : "\\");
+	if (ld_object_path(k, dir, prefix, sizeof(prefix)) != LD_OK || !prefix[0])
+		snprintf(prefix, sizeof(prefix), "%s", path && path[0] ? path : "\\");
 	size_t n = strlen(prefix);
 	while (n > 1 && prefix[n - 1] == '\\')
 		prefix[--n] = '\0';

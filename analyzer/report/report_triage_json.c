@@ -89,7 +89,7 @@ json_t *ld_report_triage_json(struct ld_kernel *k, const struct ld_lpc_model *m,
 	ld_json_set(doc, "waits", a);
 	a = json_array();
 	for (size_t i = 0; i < m->nchains; i++)
-		if (ld_lpc_chain_shown(&m->chains[i], min_wait))
+		if (ld_lpc_chain_visible(m, i, min_wait))
 			json_array_append_new(a, ld_json_lpc_chain(m, i));
 	ld_json_set(doc, "chains", a);
 	ld_json_set(doc, "stuck_chains", json_integer((json_int_t)ld_lpc_stuck_count(m, min_wait)));

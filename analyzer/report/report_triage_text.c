@@ -177,7 +177,7 @@ static size_t ncycles(const struct ld_lpc_model *m, double min_wait)
 {
 	size_t n = 0;
 	for (size_t i = 0; i < m->nchains; i++)
-		n += m->chains[i].cycle && ld_lpc_chain_shown(&m->chains[i], min_wait);
+		n += m->chains[i].cycle && ld_lpc_chain_visible(m, i, min_wait);
 	return n;
 }
 
@@ -190,7 +190,7 @@ ld_status ld_report_triage_text(FILE *f, struct ld_kernel *k, const struct ld_lp
 		m->nwaits, m->nwaits == 1 ? "" : "s", m->nports, m->nports == 1 ? "" : "s",
 		m->nmessages, m->nmessages == 1 ? "" : "s", m->pool_scanned ? " (pool scanned)" : "");
 	for (size_t i = 0; i < m->nchains; i++) {
-		if (!ld_lpc_chain_shown(&m->chains[i], min_wait))
+		if (!ld_lpc_chain_visible(m, i, min_wait))
 			continue;
 		fputc('\n', f);
 		chain_text(f, k, m, i);

@@ -1,6 +1,7 @@
 /*
  * gdb_regs.c — registers of a gdb stub by name, through its target
- * description (qXfer:features:read:target.xml and the files it includes).
+ * description (qXfer:features:read:target.xml and the files it includes,
+ * fetched here in chunks).
  *
  * Register numbers are implicit: each <reg> gets the next number (or the one
  * its regnum attribute says), in document order, includes expanded where
@@ -17,6 +18,56 @@
 /* Includes nest one or two deep in practice; a loop of includes must end. */
 #define TDESC_MAX_DEPTH 4
 #define TDESC_MAX_FILES 32
+
+/* Binary data in qXfer replies escapes '#', '$', '}' and '*' as '}' c^0x20. */
+static ld_status append_binary(const char *s, size_t len, char *out, size_t *n, size_t cap)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '}' && i + 1 < len)
+			c = (char)(s[++i] ^ 0x20);
+		if (*n == cap)
+			return ld_fail(LD_ERR_LIMIT, "gdb stub: target description over %zu bytes", cap);
+		out[(*n)++] = c;
+	}
+	return LD_OK;
+}
+
+ld_status ld_rsp_xfer_features(struct ld_rsp *r, const char *annex, char **data, size_t *len)
+{
+	if (strlen(annex) > 200 || strpbrk(annex, "#$}*:"))
+		return ld_fail(LD_ERR_FORMAT, "gdb stub: bad target description name \"%.40s\"", annex);
+	char *out = ld_xcalloc(LD_RSP_MAX_XML + 1, 1);
+	if (!out)
+		return LD_ERR_NOMEM;
+	size_t ps = ld_rsp_packet_size(r), n = 0, chunk = ps > 64 ? ps - 32 : 32;
+	ld_status st = LD_OK;
+	for (;;) {
+		char cmd[300];
+		const char *rep;
+		size_t rl;
+		snprintf(cmd, sizeof cmd, "qXfer:features:read:%s:%zx,%zx", annex, n, chunk);
+		if ((st = ld_rsp_exchange(r, cmd, &rep, &rl)) != LD_OK)
+			break;
+		if (rl == 0 || (rep[0] != 'm' && rep[0] != 'l')) {
+			st = ld_fail(LD_ERR_NOT_FOUND, "gdb stub: no target description \"%s\"", annex);
+			break;
+		}
+		size_t before = n;
+		if ((st = append_binary(rep + 1, rl - 1, out, &n, LD_RSP_MAX_XML)) != LD_OK)
+			break;
+		if (rep[0] == 'l' || n == before)
+			break;                  /* last chunk, or a stub making no progress */
+	}
+	if (st != LD_OK) {
+		free(out);
+		return st;
+	}
+	out[n] = '\0';
+	*data = out;
+	*len = n;
+	return LD_OK;
+}
 
 struct reg_query {
 	const char *name;

@@ -76,6 +76,24 @@ ld_status ld_rsp_monitor(struct ld_rsp *r, const char *cmd, char **output);
 /* Fetch an object with qXfer:features:read:ANNEX (all chunks), caller frees. */
 ld_status ld_rsp_xfer_features(struct ld_rsp *r, const char *annex, char **data, size_t *len);
 
+/* ---- the lower level, for the command files (gdb_memory.c, gdb_monitor.c) ---- */
+/* Packets posted at once without waiting for replies (pipelining): 32 'm'
+ * requests = 64 KiB with QEMU, little enough for any stub's input buffer. */
+#define LD_RSP_MAX_POST 32
+int64_t ld_rsp_deadline(const struct ld_rsp *r);       /* now + the timeout, in ms */
+ld_status ld_rsp_alive(const struct ld_rsp *r);        /* LD_ERR_IO once the link died */
+size_t ld_rsp_packet_size(const struct ld_rsp *r);     /* qSupported's PacketSize */
+/* Send one packet; in ack mode wait for the stub's '+'. */
+ld_status ld_rsp_send(struct ld_rsp *r, const char *cmd, int64_t deadline);
+/* Send n packets back to back without waiting for acks or replies. */
+ld_status ld_rsp_post(struct ld_rsp *r, const char *const *cmds, size_t n);
+/* Receive the next packet (notifications skipped, console output included).
+ * garbled NULL: a bad checksum asks for a resend; else it is acknowledged
+ * anyway and *garbled set (after ld_rsp_post a resend would be ambiguous). */
+ld_status ld_rsp_receive(struct ld_rsp *r, int64_t deadline, bool *garbled, const char **reply,
+			 size_t *len);
+bool ld_rsp_is_console(const char *s, size_t len);      /* 'O' + hex */
+
 /* Hex helpers shared with the tests' fake stub. */
 int ld_rsp_hexval(int c);                 /* -1 when not a hex digit */
 uint8_t ld_rsp_checksum(const char *data, size_t len);

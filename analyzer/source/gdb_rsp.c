@@ -1,7 +1,8 @@
 /*
- * gdb_rsp.c — the GDB remote serial protocol transport: connect, frame,
- * checksum, acknowledge, time out; plus the simple commands built on one
- * exchange (memory, monitor, physical mode, qXfer). See gdb_rsp-priv.h.
+ * gdb_rsp.c — the GDB remote serial protocol transport: connect, negotiate,
+ * frame, checksum, acknowledge, time out, and one request/reply exchange.
+ * The commands live beside it: gdb_memory.c ('m', pipelined), gdb_monitor.c
+ * (qRcmd), gdb_regs.c (target descriptions, registers). See gdb_rsp-priv.h.
  *
  * Packets are "$DATA#CS" with CS the two-hex-digit sum of DATA modulo 256.
  * Until no-ack mode is agreed, each packet is acknowledged with '+' (or '-'
@@ -28,9 +29,6 @@
 #define RSP_RETRIES 3
 /* Console/notification packets skipped while waiting for one reply. */
 #define RSP_MAX_SKIPPED 100000
-/* 'm' requests in flight at once: 64 KiB with QEMU's 2 KiB packets, little
- * enough that no stub's input buffer overflows. */
-#define RSP_PIPELINE 32
 /* qSupported's PacketSize when the stub gives none (gdb's own default). */
 #define RSP_DEFAULT_PACKET 400
 
@@ -160,11 +158,11 @@ static ld_status put_bytes(struct ld_rsp *r, const char *buf, size_t len)
 
 /* ---- packets ---- */
 
-/* Frame data as "$data#cs" into frame (4 KiB + 8). */
+/* Frame data as "$data#cs" into frame. */
 static ld_status frame_packet(const char *data, char *frame, size_t cap, size_t *n)
 {
 	size_t len = strlen(data);
-	if (len > cap - 8)
+	if (cap < 8 || len > cap - 8)
 		return ld_fail(LD_ERR_ARG, "gdb stub: command too long (%zu bytes)", len);
 	*n = (size_t)snprintf(frame, cap, "$%s#%02x", data, ld_rsp_checksum(data, len));
 	return LD_OK;
@@ -312,6 +310,63 @@ ld_status ld_rsp_exchange(struct ld_rsp *r, const char *cmd, const char **reply,
 		}
 	}
 	return kill_link(r, ld_fail(LD_ERR_LIMIT, "gdb stub: endless console output"));
+}
+
+/* ---- the lower level, for the command files (gdb-priv: see the header) ---- */
+
+int64_t ld_rsp_deadline(const struct ld_rsp *r)
+{
+	return now_ms() + r->timeout_ms;
+}
+
+ld_status ld_rsp_alive(const struct ld_rsp *r)
+{
+	return check_alive(r);
+}
+
+size_t ld_rsp_packet_size(const struct ld_rsp *r)
+{
+	return r->packet_size;
+}
+
+ld_status ld_rsp_send(struct ld_rsp *r, const char *cmd, int64_t deadline)
+{
+	ld_status st = check_alive(r);
+	return st != LD_OK ? st : send_packet(r, cmd, deadline);
+}
+
+ld_status ld_rsp_post(struct ld_rsp *r, const char *const *cmds, size_t n)
+{
+	char frames[LD_RSP_MAX_POST * 64];
+	size_t used = 0;
+	if (n > LD_RSP_MAX_POST)
+		return ld_fail(LD_ERR_ARG, "gdb stub: %zu packets posted at once (at most %d)", n,
+			       LD_RSP_MAX_POST);
+	ld_status st = check_alive(r);
+	for (size_t i = 0; st == LD_OK && i < n; i++) {
+		size_t len;
+		st = frame_packet(cmds[i], frames + used, sizeof frames - used, &len);
+		used += st == LD_OK ? len : 0;
+	}
+	return st != LD_OK ? st : put_bytes(r, frames, used);
+}
+
+ld_status ld_rsp_receive(struct ld_rsp *r, int64_t deadline, bool *garbled, const char **reply,
+			 size_t *len)
+{
+	ld_status st = check_alive(r);
+	if (st == LD_OK)
+		st = recv_packet_ex(r, deadline, garbled);
+	if (st != LD_OK)
+		return st;
+	*reply = r->reply;
+	*len = r->reply_len;
+	return LD_OK;
+}
+
+bool ld_rsp_is_console(const char *s, size_t len)
+{
+	return is_console_output(s, len);
 }
 
 /* ---- connection ---- */
@@ -468,236 +523,5 @@ ld_status ld_rsp_phys_mode(struct ld_rsp *r, bool on)
 	if (strcmp(rep, "OK") != 0)
 		return ld_fail(LD_ERR_UNSUPPORTED, "gdb stub has no physical memory mode (Qqemu.PhyMemMode)");
 	r->phys_on = on;
-	return LD_OK;
-}
-
-static ld_status decode_hex(const char *hex, size_t nbytes, uint8_t *out)
-{
-	for (size_t i = 0; i < nbytes; i++) {
-		int hi = ld_rsp_hexval(hex[2 * i]), lo = ld_rsp_hexval(hex[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return ld_fail(LD_ERR_FORMAT, "gdb stub: bad hex in memory reply");
-		out[i] = (uint8_t)(hi << 4 | lo);
-	}
-	return LD_OK;
-}
-
-/* One 'm' packet; *got may be less than want (the protocol allows it). */
-static ld_status read_chunk(struct ld_rsp *r, uint64_t addr, uint8_t *buf, size_t want, size_t *got)
-{
-	char cmd[64];
-	const char *rep;
-	size_t len;
-	snprintf(cmd, sizeof cmd, "m%llx,%zx", (unsigned long long)addr, want);
-	ld_status st = ld_rsp_exchange(r, cmd, &rep, &len);
-	if (st != LD_OK)
-		return st;
-	if (len == 0 || len % 2 != 0 || (rep[0] == 'E' && rep[1] == '.'))
-		return ld_fail(LD_ERR_NOT_PRESENT, "gdb stub cannot read 0x%llx (reply \"%.16s\")",
-			       (unsigned long long)addr, rep);
-	*got = len / 2 < want ? len / 2 : want;
-	return decode_hex(rep, *got, buf);
-}
-
-/* Pipelined reads: all the 'm' requests of a batch go out before the first
- * reply is read, so a batch costs about one round trip instead of one per
- * packet (QEMU, like gdbserver, answers in order and, in ack mode, does not
- * wait for our '+'). Acks of our requests arrive among the replies and are
- * skipped. Anything unusual in a batch (an error reply, a short or garbled
- * one) makes the caller read that batch again one packet at a time, which
- * gives the exact error. */
-static ld_status send_batch(struct ld_rsp *r, uint64_t addr, size_t len, size_t max, size_t *count)
-{
-	char frames[RSP_PIPELINE * 48];
-	size_t used = 0;
-	*count = 0;
-	for (size_t off = 0; off < len; off += max) {
-		char cmd[48];
-		size_t n, want = len - off < max ? len - off : max;
-		snprintf(cmd, sizeof cmd, "m%llx,%zx", (unsigned long long)(addr + off), want);
-		ld_status st = frame_packet(cmd, frames + used, sizeof frames - used, &n);
-		if (st != LD_OK)
-			return st;
-		used += n;
-		(*count)++;
-	}
-	return put_bytes(r, frames, used);
-}
-
-/* Replies of a batch, in order; *clean false when one is not a full answer. */
-static ld_status recv_batch(struct ld_rsp *r, uint8_t *buf, size_t len, size_t max, size_t count,
-			    bool *clean)
-{
-	int64_t deadline = now_ms() + r->timeout_ms;
-	*clean = true;
-	for (size_t i = 0, off = 0; i < count; i++, off += max) {
-		bool garbled = false;
-		ld_status st;
-		do
-			st = recv_packet_ex(r, deadline, &garbled);
-		while (st == LD_OK && is_console_output(r->reply, r->reply_len));
-		if (st != LD_OK)
-			return st;
-		size_t want = len - off < max ? len - off : max;
-		if (garbled || r->reply_len != 2 * want || decode_hex(r->reply, want, buf + off) != LD_OK)
-			*clean = false;
-	}
-	return LD_OK;
-}
-
-static ld_status read_serial(struct ld_rsp *r, uint64_t addr, uint8_t *p, size_t len)
-{
-	size_t max = ld_rsp_max_read(r);
-	while (len > 0) {
-		size_t got = 0;
-		ld_status st = read_chunk(r, addr, p, len < max ? len : max, &got);
-		if (st != LD_OK)
-			return st;
-		p += got;
-		addr += got;
-		len -= got;
-	}
-	return LD_OK;
-}
-
-ld_status ld_rsp_read_mem(struct ld_rsp *r, uint64_t addr, void *buf, size_t len)
-{
-	uint8_t *p = buf;
-	size_t max = ld_rsp_max_read(r);
-	ld_status st = check_alive(r);
-	while (st == LD_OK && len > 0) {
-		size_t n = len < max * RSP_PIPELINE ? len : max * RSP_PIPELINE, count;
-		bool clean = false;
-		if (n <= max) {
-			st = read_serial(r, addr, p, n);      /* one packet: nothing to overlap */
-		} else if ((st = send_batch(r, addr, n, max, &count)) == LD_OK &&
-			   (st = recv_batch(r, p, n, max, count, &clean)) == LD_OK && !clean) {
-			st = read_serial(r, addr, p, n);
-		}
-		p += n;
-		addr += n;
-		len -= n;
-	}
-	return st;
-}
-
-/* Append the hex text of one console packet (or final reply) to out. */
-static ld_status append_hex_text(const char *hex, size_t hexlen, char *out, size_t *n)
-{
-	for (size_t i = 0; i + 1 < hexlen; i += 2) {
-		int hi = ld_rsp_hexval(hex[i]), lo = ld_rsp_hexval(hex[i + 1]);
-		if (hi < 0 || lo < 0)
-			return ld_fail(LD_ERR_FORMAT, "gdb stub: bad hex in monitor output");
-		if (*n == LD_RSP_MAX_MONITOR)
-			return ld_fail(LD_ERR_LIMIT, "gdb stub: monitor output over %zu bytes", LD_RSP_MAX_MONITOR);
-		out[(*n)++] = (char)(hi << 4 | lo);
-	}
-	return LD_OK;
-}
-
-static ld_status monitor_send(struct ld_rsp *r, const char *cmd, int64_t deadline)
-{
-	size_t cl = strlen(cmd);
-	if (cl > 1000)
-		return ld_fail(LD_ERR_ARG, "gdb stub: monitor command too long");
-	char pkt[2048] = "qRcmd,";
-	for (size_t i = 0; i < cl; i++)
-		snprintf(pkt + 6 + 2 * i, 3, "%02x", (uint8_t)cmd[i]);
-	return send_packet(r, pkt, deadline);
-}
-
-/* Collect 'O' packets until the final reply: "OK", an error, or hex output. */
-static ld_status monitor_collect(struct ld_rsp *r, int64_t deadline, char *out, size_t *n)
-{
-	for (int pkts = 0; pkts < RSP_MAX_SKIPPED; pkts++) {
-		ld_status st = recv_packet(r, deadline);
-		if (st != LD_OK)
-			return st;
-		const char *rep = r->reply;
-		if (is_console_output(rep, r->reply_len)) {
-			if ((st = append_hex_text(rep + 1, r->reply_len - 1, out, n)) != LD_OK)
-				return st;
-			continue;
-		}
-		if (strcmp(rep, "OK") == 0)
-			return LD_OK;
-		if (r->reply_len == 0)
-			return ld_fail(LD_ERR_UNSUPPORTED, "gdb stub has no monitor commands (qRcmd)");
-		if (rep[0] == 'E' && r->reply_len == 3)
-			return ld_fail(LD_ERR_IO, "gdb stub: monitor command failed (%s)", rep);
-		return append_hex_text(rep, r->reply_len, out, n);
-	}
-	return ld_fail(LD_ERR_LIMIT, "gdb stub: endless monitor output");
-}
-
-ld_status ld_rsp_monitor(struct ld_rsp *r, const char *cmd, char **output)
-{
-	ld_status st = check_alive(r);
-	if (st != LD_OK)
-		return st;
-	char *out = ld_xcalloc(LD_RSP_MAX_MONITOR + 1, 1);
-	if (!out)
-		return LD_ERR_NOMEM;
-	int64_t deadline = now_ms() + r->timeout_ms;
-	size_t n = 0;
-	st = monitor_send(r, cmd, deadline);
-	if (st == LD_OK)
-		st = monitor_collect(r, deadline, out, &n);
-	if (st != LD_OK) {
-		free(out);
-		return st;
-	}
-	out[n] = '\0';
-	*output = out;
-	return LD_OK;
-}
-
-/* Binary data in qXfer replies escapes '#', '$', '}' and '*' as '}' c^0x20. */
-static ld_status append_binary(const char *s, size_t len, char *out, size_t *n, size_t cap)
-{
-	for (size_t i = 0; i < len; i++) {
-		char c = s[i];
-		if (c == '}' && i + 1 < len)
-			c = (char)(s[++i] ^ 0x20);
-		if (*n == cap)
-			return ld_fail(LD_ERR_LIMIT, "gdb stub: target description over %zu bytes", cap);
-		out[(*n)++] = c;
-	}
-	return LD_OK;
-}
-
-ld_status ld_rsp_xfer_features(struct ld_rsp *r, const char *annex, char **data, size_t *len)
-{
-	if (strlen(annex) > 200 || strpbrk(annex, "#$}*:"))
-		return ld_fail(LD_ERR_FORMAT, "gdb stub: bad target description name \"%.40s\"", annex);
-	char *out = ld_xcalloc(LD_RSP_MAX_XML + 1, 1);
-	if (!out)
-		return LD_ERR_NOMEM;
-	size_t n = 0, chunk = r->packet_size > 64 ? r->packet_size - 32 : 32;
-	ld_status st = LD_OK;
-	for (;;) {
-		char cmd[300];
-		const char *rep;
-		size_t rl;
-		snprintf(cmd, sizeof cmd, "qXfer:features:read:%s:%zx,%zx", annex, n, chunk);
-		if ((st = ld_rsp_exchange(r, cmd, &rep, &rl)) != LD_OK)
-			break;
-		if (rl == 0 || (rep[0] != 'm' && rep[0] != 'l')) {
-			st = ld_fail(LD_ERR_NOT_FOUND, "gdb stub: no target description \"%s\"", annex);
-			break;
-		}
-		size_t before = n;
-		if ((st = append_binary(rep + 1, rl - 1, out, &n, LD_RSP_MAX_XML)) != LD_OK)
-			break;
-		if (rep[0] == 'l' || n == before)
-			break;                  /* last chunk, or a stub making no progress */
-	}
-	if (st != LD_OK) {
-		free(out);
-		return st;
-	}
-	out[n] = '\0';
-	*data = out;
-	*len = n;
 	return LD_OK;
 }

@@ -133,6 +133,10 @@ static void test_deadlock_with_feeders(void)
 	CHECK(c2->cycle_entry == 0);
 	CHECK(ld_lpc_stuck_count(f.m, -1) == 3);
 	CHECK(ld_lpc_stuck_count(f.m, 20) == 2);
+	/* the 50 s client keeps its 45 s deadlock visible at --min-wait 48 */
+	CHECK(ld_lpc_stuck_count(f.m, 48) == 2);
+	CHECK(ld_lpc_chain_visible(f.m, 1, 48) && !ld_lpc_chain_shown(&f.m->chains[1], 48));
+	CHECK(!ld_lpc_chain_visible(f.m, 2, 48));
 	done(&f);
 }
 
