@@ -31,7 +31,7 @@ enum {
 #define KDBG_TAG 0x4742444bu            /* 'KDBG' */
 /* Real blocks are 0x340..0x400 bytes; anything past 4 KiB is not a KDBG. */
 #define KDBG_MAX_SIZE 0x1000u
-#define KDBG_MIN_SIZE 0x220u            /* through KiProcessorBlock */
+#define KDBG_MIN_SIZE 0x208u            /* Windows 2000 stops before NtBuildLab; later fields are read bounded by the size */
 
 struct ld_kernel {
 	struct ld_source *src;
