@@ -19,6 +19,7 @@ struct cls {
 	struct lpc_id_index received;     /* LpcReceivedMessageId (valid) → threads */
 	struct lpc_id_index queued;       /* MessageId → messages on a receive queue */
 	struct lpc_id_index callbacks;    /* MessageId → callback requests threads hold */
+	struct lpc_id_index data_info;    /* MessageId → requests kept on a DataInfo chain */
 	struct lpc_addr_map listeners;    /* port → number of WrLpcReceive waiters */
 };
 
@@ -106,6 +107,19 @@ static size_t processing_thread(const struct cls *c, const struct ld_lpc_wait *w
 	return any;
 }
 
+/* A received request carrying DataInfo stays on the connection port's
+ * LpcDataInfoChainHead until the reply (SEMANTICS §3.3 ii): the one message
+ * of a processed request that still exists. */
+static size_t data_info_copy(const struct cls *c, const struct ld_lpc_wait *w, const struct ld_thread *client)
+{
+	const struct ld_lpc_model *m = c->d->m;
+	for (size_t i = lpc_id_index_first(&c->data_info, w->message_id); i != LD_LPC_NONE;
+	     i = lpc_id_index_next(&c->data_info, i))
+		if (!m->messages[i].sender_tid || m->messages[i].sender_tid == client->tid)
+			return i;
+	return LD_LPC_NONE;
+}
+
 /* A callback (SEMANTICS §2 row 13): the server thread sent a request with
  * the client's own MessageId and waits; the client thread holds that request
  * (LpcReplyMessage, RepliedToThread = the client) and handles it. */
@@ -173,6 +187,7 @@ static void decide(const struct cls *c, struct ld_lpc_wait *w, uint64_t queue,
 				 (unsigned long long)queue);
 	} else if ((w->server_thread = processing_thread(c, w)) != LD_LPC_NONE) {
 		w->status = LD_WAIT_PROCESSING;
+		w->message = data_info_copy(c, w, client);
 		snprintf(w->why, sizeof(w->why), "thread %#llx has received it",
 			 (unsigned long long)m->sys->threads[w->server_thread].addr);
 	} else if ((w->server_thread = callback_thread(c, w, &cb)) != LD_LPC_NONE) {
@@ -255,6 +270,8 @@ static ld_status cls_build(struct cls *c)
 		st = lpc_id_index_init(&c->queued, m->nmessages);
 	if (st == LD_OK)
 		st = lpc_id_index_init(&c->callbacks, m->nmessages);
+	if (st == LD_OK)
+		st = lpc_id_index_init(&c->data_info, m->nmessages);
 	for (size_t i = 0; st == LD_OK && i < m->sys->nthreads; i++) {
 		const struct ld_lpc_thread *t = &m->threads[i];
 		if (t->received_valid)
@@ -270,6 +287,8 @@ static ld_status cls_build(struct cls *c)
 			continue;
 		if (msg->where == LD_MSG_RECEIVE_QUEUE)
 			st = lpc_id_index_add(&c->queued, msg->id, i);
+		else if (msg->where == LD_MSG_DATA_INFO)
+			st = lpc_id_index_add(&c->data_info, msg->id, i);
 		else if (msg->where == LD_MSG_THREAD && (msg->type & 0xff) == LPC_TYPE_REQUEST && msg->callback_id)
 			st = lpc_id_index_add(&c->callbacks, msg->id, i);
 	}
@@ -281,6 +300,7 @@ static void cls_free(struct cls *c)
 	lpc_id_index_free(&c->received);
 	lpc_id_index_free(&c->queued);
 	lpc_id_index_free(&c->callbacks);
+	lpc_id_index_free(&c->data_info);
 	lpc_addr_map_free(&c->listeners);
 }
 
