@@ -110,11 +110,21 @@ static bool va_in_range(enum ld_arch arch, uint64_t va)
 	return ld_arch_canonical(arch, va) == va;
 }
 
+/* 32-bit kernels' pointers often arrive sign-extended (KDBG, 64-bit
+ * structures): 0xFFFFFFFF'8xxxxxxx is the 32-bit address 0x8xxxxxxx. */
+static uint64_t normalize(enum ld_arch arch, uint64_t va)
+{
+	if (arch != LD_ARCH_X64 && (va >> 32) == 0xffffffffull && (va & 0x80000000ull))
+		return va & 0xffffffffull;
+	return va;
+}
+
 ld_status ld_vas_translate(struct ld_vas *vas, uint64_t va, struct ld_xlat_result *res)
 {
 	struct ld_xlat_result local;
 	if (!res)
 		res = &local;
+	va = normalize(vas->arch, va);
 	if (ld_tlb_lookup(vas, va, res))
 		return LD_OK;
 	if (!va_in_range(vas->arch, va)) {
@@ -132,6 +142,7 @@ ld_status ld_vas_translate(struct ld_vas *vas, uint64_t va, struct ld_xlat_resul
 ld_status ld_vas_read(struct ld_vas *vas, uint64_t va, void *buf, size_t len)
 {
 	uint8_t *out = buf;
+	va = normalize(vas->arch, va);
 
 	while (len > 0) {
 		struct ld_xlat_result r;

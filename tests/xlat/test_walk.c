@@ -161,6 +161,10 @@ static void test_x86(void)
 	expect_read(vas, 0x80401123, "x86-four-m");
 	expect(vas, 0xc0300000, LD_OK, LD_PTE_VALID, 0x30000, NULL);  /* PD via the self-map */
 	expect(vas, 0x100000000ull, LD_ERR_UNMAPPED, LD_PTE_NONE, 0, NULL);
+	/* Sign-extended 32-bit pointers (as KDBG stores them) are the same address. */
+	expect(vas, 0xffffffff80000123ull, LD_OK, LD_PTE_VALID, 0x32123, NULL);
+	expect_read(vas, 0xffffffff80000123ull, "x86-four-k");
+	expect(vas, 0xffffffff00000123ull, LD_ERR_UNMAPPED, LD_PTE_NONE, 0, NULL);
 	ld_vas_close(vas);
 	fake_source_free(s);
 }
