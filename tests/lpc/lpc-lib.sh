@@ -50,13 +50,9 @@ lpc_json() {
 }
 
 # lpc_families SCN OTHER-FORMAT: the text report on every NT 5 layout family,
-# from a full dump and one other format. Windows 2000 uses crash dump formats
-# only: its KDBG is not found in header-less images yet (see the kernel tests).
+# from a full dump and one other format.
 lpc_families() {
 	for prof in w2k-sp4-x86 xp-sp3-x86 2003-sp0-x86 2003-sp2-x86 2003-sp1-x64 2003-sp2-x64; do
-		case "$prof:$2" in
-		w2k-*:raw|w2k-*:elf) lpc_text "$1" "$prof" full bitmap5 ;;
-		*) lpc_text "$1" "$prof" full "$2" ;;
-		esac
+		lpc_text "$1" "$prof" full "$2"
 	done
 }
