@@ -30,5 +30,8 @@ for d in full bitmap; do
 	"$B/lpcdump" info "$T/$d.dmp" > /dev/null
 	e=$(date +%s.%N)
 	echo "info $d ($(du -h --apparent-size "$T/$d.dmp" | cut -f1)): $(echo "$e - $s" | bc) s"
+	if [ -x /usr/bin/time ]; then
+		/usr/bin/time -f "info $d: peak RSS %M KiB" "$B/lpcdump" info "$T/$d.dmp" > /dev/null
+	fi
 	"$B/tests/bench/xlat_bench" "$T/$d.dmp"
 done
