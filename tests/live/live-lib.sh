@@ -67,7 +67,8 @@ live_qemu_start() {
 	live_pids="$live_pids $QEMU_PID"
 	echo "info chardev" >&4
 	i=0
-	while ! grep -q 'gdb.*tcp:127\.0\.0\.1:[1-9]' "$T/qemu.log" && [ $i -lt 100 ]; do
+	# Bounded, but generous: a loaded machine can take seconds to start QEMU.
+	while ! grep -q 'gdb.*tcp:127\.0\.0\.1:[1-9]' "$T/qemu.log" && [ $i -lt 300 ]; do
 		kill -0 "$QEMU_PID" 2>/dev/null || break
 		sleep 0.1; i=$((i + 1))
 	done
