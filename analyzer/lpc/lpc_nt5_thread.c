@@ -72,8 +72,14 @@ static void thread_state(struct lpc_nt5 *d, size_t i, uint32_t lo, uint32_t hi)
 		s->roles |= LD_LPC_ROLE_EXITING;
 	if (t->terminated)
 		return;   /* LpcReplyChain is ExitTime now: nothing else means anything */
-	if (is_reply_waiter(t, s))
+	if (is_reply_waiter(t, s)) {
 		s->roles |= LD_LPC_ROLE_REPLY_WAITER;
+		/* A reply waiter blocks on its own LpcReplySemaphore (SEMANTICS §3.1);
+		 * anything else is worth a word, though the ids still decide. */
+		if (d->f.et_reply_sem.valid && t->wait_object && t->wait_object != t->addr + d->f.et_reply_sem.off)
+			ld_warn("thread %#llx waits in WrLpcReply on %#llx, not on its LpcReplySemaphore",
+				(unsigned long long)t->addr, (unsigned long long)t->wait_object);
+	}
 	else if (is_connect_waiter(d, t, s))
 		s->roles |= LD_LPC_ROLE_CONNECT_WAITER;
 	if (t->state == KTHREAD_WAITING && t->wait_reason == WR_LPC_RECEIVE) {
