@@ -60,12 +60,15 @@ struct ld_kernel_info {
 	bool kdbg_encoded;          /* Windows 8+ x64 encoded block, decoded */
 	uint32_t kdbg_size;
 	uint64_t kernel_base;
+	/* List heads and variables are the VAs of the kernel variables, as KDBG
+	 * holds them (read the variable for its value: ObpRootDirectoryObject
+	 * is a pointer to the root directory). */
 	uint64_t ps_active_process_head;
 	uint64_t ps_loaded_module_list;
 	uint64_t psp_cid_table;
 	uint64_t obp_root_directory_object;
 	uint64_t obp_type_object_type;
-	uint64_t mm_pfn_database;
+	uint64_t mm_pfn_database;   /* the PFN array itself (as the dump header states it) */
 	uint64_t ke_time_increment_va;
 	uint32_t processors;
 	bool has_bugcheck;
