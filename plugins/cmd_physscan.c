@@ -67,7 +67,8 @@ static ld_status scan_range(struct ld_source *src, struct scan *s, uint64_t star
 
 static ld_status scan_all(struct ld_cmd_ctx *ctx, struct ld_source *src, struct scan *s)
 {
-	uint8_t *buf = malloc(CHUNK);
+	/* page aligned: the kernel copies into it fastest */
+	uint8_t *buf = aligned_alloc(LD_PAGE_SIZE, CHUNK);
 	if (!buf)
 		return ld_fail(LD_ERR_NOMEM, "scan buffer");
 	uint64_t from = 0, start, end;
