@@ -137,13 +137,26 @@ static ld_status note_unreadable_tail(struct walk_arg *a, uint64_t head, const s
 	return lpc_nt5_message_note(a->d, msg, LD_FOUND_QUEUE, a->where, a->d->m->ports[a->port].addr, NULL);
 }
 
-static ld_status walk_messages(struct lpc_nt5 *d, size_t i, const struct ld_fref *head_f,
+/* Is the LIST_ENTRY at head (inside the port copy) an empty list? Most
+ * queues and chains are: answering from the copy saves two reads per list. */
+static bool list_empty_in_copy(struct lpc_nt5 *d, const struct lpc_rec *r, uint64_t head, uint32_t head_off)
+{
+	struct ld_fref fl = { .valid = true, .off = head_off, .size = ld_kernel_ptr_size(d->k), .is_ptr = true };
+	struct ld_fref bl = fl;
+	uint64_t flink, blink;
+	bl.off += fl.size;
+	return r->ok && lpc_rec_get(d, r, &fl, &flink) && lpc_rec_get(d, r, &bl, &blink) && flink == head &&
+	       blink == head;
+}
+
+static ld_status walk_messages(struct lpc_nt5 *d, size_t i, const struct lpc_rec *r, const struct ld_fref *head_f,
 			       enum ld_msg_where where, struct ld_walk_result *res, size_t *count)
 {
 	struct walk_arg a = { .d = d, .port = i, .where = where, .st = LD_OK };
 	uint64_t head = d->m->ports[i].addr + head_f->off;
 	*count = 0;
-	if (!head_f->valid)
+	memset(res, 0, sizeof(*res));
+	if (!head_f->valid || list_empty_in_copy(d, r, head, head_f->off))
 		return LD_OK;
 	ld_list_walk(d->k, head, LPC_QUEUE_LIMIT, message_cb, &a, res);
 	if (a.st != LD_OK && a.st != LD_ERR_LIMIT)
@@ -190,27 +203,32 @@ static void owner_fallback(const struct ld_lpc_model *m, struct ld_lpc_port *p)
 
 static ld_status walk_port(struct lpc_nt5 *d, size_t i)
 {
+	static struct lpc_rec r;   /* 1 KiB: not on the stack of every call */
 	struct ld_lpc_port *p = &d->m->ports[i];
 	if (!p->readable)
 		return LD_OK;
 	if (p->kind == LD_PORT_CONNECTION)
 		port_name(d, p);
+	(void)lpc_rec_load(d, &r, p->addr, 0, d->f.port_size);
 	size_t n;
-	ld_status st = walk_messages(d, i, &d->f.po_receive_head, LD_MSG_RECEIVE_QUEUE, &p->queue_walk, &n);
+	ld_status st = walk_messages(d, i, &r, &d->f.po_receive_head, LD_MSG_RECEIVE_QUEUE, &p->queue_walk, &n);
 	p = &d->m->ports[i];
 	p->nqueued = n;
 	warn_walk("receive queue", p, &p->queue_walk);
 	if (st != LD_OK)
 		return st;
-	st = walk_messages(d, i, &d->f.po_data_info, LD_MSG_DATA_INFO, &p->data_info_walk, &n);
+	st = walk_messages(d, i, &r, &d->f.po_data_info, LD_MSG_DATA_INFO, &p->data_info_walk, &n);
 	p = &d->m->ports[i];
 	p->ndata_info = n;
 	warn_walk("DataInfo chain", p, &p->data_info_walk);
 	if (st != LD_OK)
 		return st;
-	struct walk_arg a = { .d = d, .port = i };
-	ld_list_walk(d->k, p->addr + d->f.po_reply_chain.off, LPC_CHAIN_LIMIT, reply_chain_cb, &a,
-		     &p->reply_chain_walk);
+	uint64_t chain = p->addr + d->f.po_reply_chain.off;
+	memset(&p->reply_chain_walk, 0, sizeof(p->reply_chain_walk));
+	if (!list_empty_in_copy(d, &r, chain, d->f.po_reply_chain.off)) {
+		struct walk_arg a = { .d = d, .port = i };
+		ld_list_walk(d->k, chain, LPC_CHAIN_LIMIT, reply_chain_cb, &a, &p->reply_chain_walk);
+	}
 	p->nreply_chain = p->reply_chain_walk.count;
 	warn_walk("reply chain", p, &p->reply_chain_walk);
 	return LD_OK;
