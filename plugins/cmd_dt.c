@@ -27,6 +27,9 @@
 #define DT_NAME_WIDTH 16
 #define DT_MAX_FILTERS 16
 #define DT_MAX_SELECTED 1024
+/* Lines (or JSON fields) at most: -r over a profile whose structs embed each
+ * other would otherwise grow as fields^depth. */
+#define DT_MAX_LINES 100000
 
 struct dt {
 	struct ld_cmd_ctx *ctx;
@@ -41,7 +44,17 @@ struct dt {
 	const struct ld_type *type;              /* the type asked for */
 	struct ld_field *sel;                    /* the fields to show */
 	size_t nsel;
+	size_t *budget;                          /* lines left to print */
 };
+
+/* Take one line from the budget; false once it is spent. */
+static bool spend(const struct dt *d)
+{
+	if (*d->budget == 0)
+		return false;
+	(*d->budget)--;
+	return true;
+}
 
 /* ---- describing types ---- */
 
@@ -237,6 +250,8 @@ static void print_field(const struct dt *d, const char *owner, const struct ld_f
 			uint64_t base, unsigned level)
 {
 	char what[160] = "";
+	if (!spend(d))
+		return;
 	if (!d->has_addr || !value_text(d, owner, base, f, what, sizeof what))
 		type_text(d, f, what, sizeof what);
 	fprintf(d->ctx->out, "%*s+0x%03x %-*s : %s\n", 3 * (int)(level + 1), "", f->offset,
@@ -339,7 +354,7 @@ static json_t *field_json(const struct dt *d, const char *owner, const struct ld
 static json_t *fields_json(const struct dt *d, const struct ld_type *t, uint64_t base, unsigned level)
 {
 	json_t *arr = json_array();
-	for (size_t i = 0; i < t->nfields; i++)
+	for (size_t i = 0; i < t->nfields && spend(d); i++)
 		json_array_append_new(arr, field_json(d, t->name, &t->fields[i], base, level));
 	return arr;
 }
@@ -354,7 +369,7 @@ static int print_json(const struct dt *d, const struct ld_type *t)
 	ld_json_set(doc, "address", d->has_addr ? ld_json_addr(d->addr) : json_null());
 	if (d->nfilters) {
 		json_t *arr = json_array();
-		for (size_t i = 0; i < d->nsel; i++)
+		for (size_t i = 0; i < d->nsel && spend(d); i++)
 			json_array_append_new(arr, field_json(d, t->name, &d->sel[i], d->addr, 0));
 		ld_json_set(doc, "fields", arr);
 	} else {
@@ -488,7 +503,8 @@ static int pick_profile(struct dt *d, struct ld_profile **own_p, struct ld_profi
 
 int ld_cmd_dt(struct ld_cmd_ctx *ctx, int argc, char **argv)
 {
-	struct dt d = { .ctx = ctx, .json = ctx->json };
+	size_t budget = DT_MAX_LINES;
+	struct dt d = { .ctx = ctx, .json = ctx->json, .budget = &budget };
 	const char *tname;
 	int rc = parse_args(&d, argc, argv, &tname);
 	if (rc != LD_EXIT_OK)
@@ -511,6 +527,8 @@ int ld_cmd_dt(struct ld_cmd_ctx *ctx, int argc, char **argv)
 		else
 			print_text(&d, t);
 	}
+	if (budget == 0)
+		fprintf(stderr, "lpcdump: dt: output cut at %d lines\n", DT_MAX_LINES);
 	free(d.sel);
 	ld_profile_free(own_p);
 	ld_profile_set_free(own_set);
