@@ -131,7 +131,8 @@ static void print_text(struct ld_cmd_ctx *ctx, struct ld_symbols *syms, const st
 		ld_fmt_addr(ctx->k, t->sp, a, sizeof a), ld_fmt_addr(ctx->k, t->base, b, sizeof b));
 	if (t->running)
 		fprintf(o, "note: the thread was running; its saved KernelStack may be stale\n");
-	fprintf(o, " # Stack-Slot        RetAddr           Call Site\n");
+	int w = ld_kernel_ptr_size(ctx->k) == 4 ? 8 : 17;   /* as ld_fmt_addr prints */
+	fprintf(o, " # %-*s %-*s Call Site\n", w, "Slot", w, "RetAddr");
 	for (size_t i = 0; i < n; i++) {
 		if (!ld_symbols_name(syms, f[i].ret, sym, sizeof sym))
 			snprintf(sym, sizeof sym, "?");
