@@ -21,7 +21,7 @@ static json_t *process_json(const struct ld_process *p)
 	ld_json_set(o, "address", ld_json_addr(p->addr));
 	ld_json_set(o, "pid", ld_json_u64(p->pid));
 	ld_json_set(o, "ppid", ld_json_u64(p->ppid));
-	ld_json_set(o, "name", json_string(p->name));
+	ld_json_set(o, "name", ld_json_str_or_null(p->name));
 	ld_json_set(o, "threads", ld_json_u64(p->nthreads));
 	ld_json_set(o, "thread_walk", json_string(ld_walk_end_name(p->thread_walk.end)));
 	ld_json_set(o, "dtb", ld_json_addr_or_null(p->dtb));
@@ -29,6 +29,7 @@ static json_t *process_json(const struct ld_process *p)
 	ld_json_set(o, "create_time", ld_json_filetime(p->create_time));
 	ld_json_set(o, "exit_time", ld_json_filetime(p->exit_time));
 	ld_json_set(o, "exiting", json_boolean(p->exiting));
+	ld_json_set(o, "incomplete", json_boolean(p->incomplete));
 	return o;
 }
 

@@ -29,6 +29,7 @@ static json_t *thread_json(struct ld_kernel *k, const struct ld_system *s, const
 	ld_json_set(o, "start_address", ld_json_addr_or_null(t->start_address));
 	ld_json_set(o, "win32_start_address", ld_json_addr_or_null(t->win32_start_address));
 	ld_json_set(o, "terminated", json_boolean(t->terminated));
+	ld_json_set(o, "incomplete", json_boolean(t->incomplete));
 	return o;
 }
 

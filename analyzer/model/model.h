@@ -90,6 +90,7 @@ struct ld_process {
 	size_t first_thread;        /* index into ld_system.threads */
 	size_t nthreads;
 	struct ld_walk_result thread_walk;
+	bool incomplete;            /* pid or name unreadable (paged out, not in the dump) */
 };
 
 struct ld_thread {
@@ -106,6 +107,7 @@ struct ld_thread {
 	uint64_t wait_object;       /* object of the first wait block, 0 unknown */
 	uint64_t teb, start_address, win32_start_address;
 	bool terminated;
+	bool incomplete;            /* Cid, state or wait reason unreadable */
 };
 
 struct ld_system {

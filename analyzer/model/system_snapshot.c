@@ -24,7 +24,7 @@ static void process_read(struct ld_kernel *k, struct ld_model *m, uint64_t ep, s
 	const struct ld_model_fields *f = &m->f;
 	memset(p, 0, sizeof(*p));
 	p->addr = ep;
-	p->pid = ld_model_read_or(k, ep, &f->ep_pid, 0);
+	p->incomplete = ld_read_field(k, ep, &f->ep_pid, &p->pid) != LD_OK;
 	p->ppid = ld_model_read_or(k, ep, &f->ep_ppid, 0);
 	p->dtb = ld_model_read_or(k, ep, &f->ep_dtb, 0);
 	p->object_table = ld_model_read_or(k, ep, &f->ep_objtable, 0);
@@ -35,8 +35,10 @@ static void process_read(struct ld_kernel *k, struct ld_model *m, uint64_t ep, s
 		size_t n = f->ep_name.count ? f->ep_name.count : f->ep_name.size;
 		if (n > sizeof(p->name) - 1)
 			n = sizeof(p->name) - 1;
-		if (ld_kernel_read(k, ep + f->ep_name.off, p->name, n) != LD_OK)
+		if (ld_kernel_read(k, ep + f->ep_name.off, p->name, n) != LD_OK) {
 			memset(p->name, 0, sizeof(p->name));
+			p->incomplete = true;
+		}
 		p->name[sizeof(p->name) - 1] = '\0';
 		for (size_t i = 0; p->name[i]; i++)
 			if ((unsigned char)p->name[i] < 0x20 || (unsigned char)p->name[i] > 0x7e)
@@ -82,10 +84,15 @@ static void thread_read(struct ld_kernel *k, struct ld_model *m, uint64_t et, ui
 	const struct ld_model_fields *f = &m->f;
 	memset(t, 0, sizeof(*t));
 	t->addr = et;
-	t->pid = ld_model_read_or(k, et, &f->et_pid, 0);
-	t->tid = ld_model_read_or(k, et, &f->et_tid, 0);
-	t->state = (uint8_t)ld_model_read_or(k, et, &f->kt_state, 0xff);
-	t->wait_reason = (uint8_t)ld_model_read_or(k, et, &f->kt_reason, 0xff);
+	uint64_t state = 0xff, reason = 0xff;
+	/* Read all four even when one fails: each is shown if it can be. */
+	bool bad = ld_read_field(k, et, &f->et_pid, &t->pid) != LD_OK;
+	bad |= ld_read_field(k, et, &f->et_tid, &t->tid) != LD_OK;
+	bad |= ld_read_field(k, et, &f->kt_state, &state) != LD_OK;
+	bad |= ld_read_field(k, et, &f->kt_reason, &reason) != LD_OK;
+	t->incomplete = bad;
+	t->state = (uint8_t)state;
+	t->wait_reason = (uint8_t)reason;
 	t->teb = ld_model_read_or(k, et, &f->kt_teb, 0);
 	t->start_address = ld_model_read_or(k, et, &f->et_start, 0);
 	/* NT5: Win32StartAddress shares storage with LpcReceivedMessageId; while
