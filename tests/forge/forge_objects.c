@@ -950,6 +950,15 @@ static void damage_flip(struct fg_machine *m, uint64_t seed, uint64_t count)
 	}
 }
 
+/* The page holding a process's EPROCESS goes to the pagefile. */
+static void damage_pageout(struct fg_machine *m, uint64_t pid, const char *where)
+{
+	struct fg_proc *p = proc_find(m, pid);
+	if (!p)
+		fg_die(where, "damage pageout: no process %llu", (unsigned long long)pid);
+	fg_make_pagefile(m, p->ep + fg_offset(m, "_EPROCESS", "UniqueProcessId"), 0, 0x4000);
+}
+
 static void damage_apply(struct fg_machine *m)
 {
 	struct fg_objects *o = state(m);
@@ -969,13 +978,15 @@ static void damage_apply(struct fg_machine *m)
 			damage_unlink(m, d->path, d->where);
 		else if (strcmp(d->kind, "flip") == 0)
 			damage_flip(m, d->seed, d->count);
+		else if (strcmp(d->kind, "pageout") == 0)
+			damage_pageout(m, d->pid, d->where);
 	}
 }
 
 int fg_dir_damage(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	static const char *const kinds[] = { "process-loop", "thread-backlink", "handles-wild", "handles-level",
-					     "directory-cycle", "unlink", "flip" };
+					     "directory-cycle", "unlink", "flip", "pageout" };
 	if (argc < 2)
 		fg_die(where, "usage: damage KIND [pid=N] [path=\\DIR]");
 	bool known = false;
