@@ -10,6 +10,7 @@
  *   forge_memory.c     sparse physical memory, PFNs handed out out of order (seeded)
  *   forge_paging.c     page tables (x86, PAE, x64) with the Windows self-map,
  *                      large pages, transition PTEs; kernel VA allocation
+ *   forge_typed.c      writes by TYPE.FIELD through the profile, LIST_ENTRY, UNICODE_STRING
  *   forge_kernel.c     KDBG, KUSER_SHARED_DATA, the minimal ntoskrnl PE image
  *   forge_objects.c    processes, threads, object headers, handles, directories, pool
  *   forge_lpc.c        LPC ports and messages (NT 5.x)
@@ -115,9 +116,11 @@ uint64_t fg_random(struct fg_machine *m);
 uint8_t *fg_phys_page(struct fg_machine *m, uint64_t pfn, bool create);
 bool fg_phys_present(const struct fg_machine *m, uint64_t pfn);
 /* A fresh PFN inside RAM, not yet used, chosen pseudo-randomly (seeded) so
- * that virtual order and physical order differ. */
+ * that virtual order and physical order differ; above 1 MiB, and in the
+ * lower half of RAM while it lasts (the upper half keeps large-page runs). */
 uint64_t fg_phys_alloc(struct fg_machine *m);
-/* A run of n contiguous free PFNs aligned to align pages (large pages). */
+/* A run of n contiguous free PFNs aligned to align pages (large pages).
+ * The run is reserved; its pages exist (count as present) once written. */
 uint64_t fg_phys_alloc_run(struct fg_machine *m, uint64_t n, uint64_t align);
 uint64_t fg_ram_pages(const struct fg_machine *m);     /* total RAM pages */
 uint64_t fg_max_pfn(const struct fg_machine *m);       /* one past the last RAM pfn */
@@ -142,7 +145,7 @@ void fg_write_ptr(struct fg_machine *m, uint64_t va, uint64_t value);
 /* Physical address of va (must be mapped), for tests that corrupt memory. */
 uint64_t fg_virt_to_phys(struct fg_machine *m, uint64_t va);
 
-/* ---- typed writes by the profile (forge_paging.c) ---- */
+/* ---- typed writes by the profile (forge_typed.c) ---- */
 /* Write an integer/pointer/bit field TYPE.PATH of the struct at va.
  * Aborts the forge with a message when the profile lacks the field: a
  * scenario that needs it is wrong for that build. */
