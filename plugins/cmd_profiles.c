@@ -3,7 +3,7 @@
  * search path ($LPCDUMP_STRUCTS, the build tree's structs/, the installed
  * ones): name, build, arch, description, file. With an open dump (the shell,
  * or a dump on the command line) the profile chosen for it is marked and its
- * evidence shown.
+ * evidence shown, with the kernel's PDB identity (what --symbols must match).
  */
 #include "plugins.h"
 #include "../analyzer/report/report.h"
@@ -39,9 +39,27 @@ static json_t *profile_json(const struct ld_profile *p, const struct ld_profile 
 	return o;
 }
 
+/* What a --symbols file for this kernel must match; NULL when unreadable. */
+static const struct ld_kernel_pdb *kernel_pdb(struct ld_cmd_ctx *ctx, struct ld_kernel_pdb *buf)
+{
+	return ctx->k && ld_kernel_pdb_identity(ctx->k, buf) == LD_OK ? buf : NULL;
+}
+
+static json_t *pdb_json(const struct ld_kernel_pdb *pdb)
+{
+	if (!pdb)
+		return json_null();
+	json_t *o = json_object();
+	ld_json_set(o, "name", ld_json_str_or_null(pdb->name));
+	ld_json_set(o, "guid", json_string(pdb->guid));
+	ld_json_set(o, "age", json_integer(pdb->age));
+	return o;
+}
+
 static int print_json(struct ld_cmd_ctx *ctx, const struct ld_profile **v, size_t n,
 		      const struct ld_profile *chosen, const char *evidence)
 {
+	struct ld_kernel_pdb buf;
 	json_t *doc = json_object(), *arr = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(arr, profile_json(v[i], chosen));
@@ -49,6 +67,7 @@ static int print_json(struct ld_cmd_ctx *ctx, const struct ld_profile **v, size_
 	if (ctx->k) {
 		ld_json_set(doc, "chosen", chosen ? json_string(ld_profile_name(chosen)) : json_null());
 		ld_json_set(doc, "evidence", ld_json_str_or_null(evidence));
+		ld_json_set(doc, "kernel_pdb", pdb_json(kernel_pdb(ctx, &buf)));
 	}
 	ld_json_set(doc, "warnings", ld_json_warnings());
 	ld_status st = ld_json_print(ctx->out, doc);
@@ -63,10 +82,16 @@ static void print_text(struct ld_cmd_ctx *ctx, const struct ld_profile **v, size
 		fprintf(ctx->out, "%c %-20s %5u %-4s %-52.52s %s\n", v[i] == chosen ? '*' : ' ',
 			ld_profile_name(v[i]), ld_profile_build(v[i]), arch_of(v[i]),
 			ld_profile_description(v[i]), ld_profile_path(v[i]));
-	if (ctx->k)
-		fprintf(ctx->out, "\nchosen: %s%s%s%s\n", chosen ? ld_profile_name(chosen) : "none",
-			evidence && *evidence ? " (" : "", evidence ? evidence : "",
-			evidence && *evidence ? ")" : "");
+	if (!ctx->k)
+		return;
+	fprintf(ctx->out, "\nchosen: %s%s%s%s\n", chosen ? ld_profile_name(chosen) : "none",
+		evidence && *evidence ? " (" : "", evidence ? evidence : "",
+		evidence && *evidence ? ")" : "");
+	struct ld_kernel_pdb buf;
+	const struct ld_kernel_pdb *pdb = kernel_pdb(ctx, &buf);
+	if (pdb)
+		fprintf(ctx->out, "kernel PDB: %s %s age %u (an ISF for --symbols is named %s-%u.json)\n",
+			*pdb->name ? pdb->name : "?", pdb->guid, pdb->age, pdb->guid, pdb->age);
 }
 
 int ld_cmd_profiles(struct ld_cmd_ctx *ctx, int argc, char **argv)

@@ -60,16 +60,6 @@ ld_status ld_kernel_choose_profile(struct ld_kernel *k, const struct ld_kernel_o
 /* Free what the chooser loaded (k->profiles). */
 void ld_kernel_release_profiles(struct ld_kernel *k);
 
-/* kernel_pdb.c (types engineer): the kernel image's PDB identity from its
- * CodeView RSDS debug record. guid: 32 upper-case hex digits in
- * symbol-server order. */
-struct ld_kernel_pdb {
-	char guid[33];
-	uint32_t age;
-	char name[64];                      /* "ntkrnlmp.pdb" */
-};
-ld_status ld_kernel_pdb_identity(struct ld_kernel *k, struct ld_kernel_pdb *out);
-
 /* kernel_dtb_scan.c: find the kernel DTB (and the paging mode) in memory
  * that carries no header. arch may be LD_ARCH_UNKNOWN (try all). */
 ld_status ld_kernel_find_dtb(struct ld_kernel *k, enum ld_arch arch_hint);

@@ -116,6 +116,16 @@ bool ld_kernel_is_kva(const struct ld_kernel *k, uint64_t va);
  * dump's tick count. false when either is unknown. */
 bool ld_kernel_ticks_to_seconds(const struct ld_kernel *k, uint64_t ticks, double *seconds);
 
+/* The kernel image's PDB identity, from the CodeView RSDS record of its
+ * debug directory (kernel_pdb.c): what a symbol file (ISF) must match.
+ * guid: 32 upper-case hex digits in symbol-server order. */
+struct ld_kernel_pdb {
+	char guid[33];
+	uint32_t age;
+	char name[64];                      /* "ntkrnlmp.pdb" */
+};
+ld_status ld_kernel_pdb_identity(struct ld_kernel *k, struct ld_kernel_pdb *out);
+
 /* Drop cached state (live targets). */
 void ld_kernel_refresh(struct ld_kernel *k);
 

@@ -173,7 +173,8 @@ static ld_status choose_by_build(struct ld_kernel *k)
 	if (!first.p)
 		return ld_fail(LD_ERR_NOT_FOUND, "no %s profile on the search path (see `lpcdump profiles`)",
 			       ld_arch_name(ld_layout_arch(k->info.arch)));
-	ld_warn("no profile validates against memory; using %s, the best guess by build (%s)",
+	ld_warn("no profile validates against memory; using %s, the best guess by build (%s); "
+		"a symbol table for this kernel would fit (--symbols, see `lpcdump profiles DUMP`)",
 		ld_profile_name(first.p), first.evidence);
 	publish(k, &first, "not validated: ");
 	return LD_OK;
