@@ -6,7 +6,8 @@
  *   !alpc /p|/m|/lpp|/lpc X → alpc port|message|process|connections X
  *   !thread ADDR           → thread ADDR (or `lpc thread ADDR` when there is no `thread`)
  *   !process               → ps            (also `!process 0 0`)
- *   !process PID|ADDR [F]  → threads PID   (WinDbg radix: PID is hexadecimal)
+ *   !process PID|ADDR|NAME [F] → threads PID (WinDbg radix: PID is hexadecimal;
+ *                          ADDR an EPROCESS or an ETHREAD; NAME an image name)
  *
  * and, while the table has no command of that name, the short words of the
  * walk `threads 612` → `thread #3` → `port #1` → `process #2`:
@@ -22,6 +23,7 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *const names[] = {
 	"quit", "q", "exit", ".json", "help", "!lpc", "!alpc", "!thread", "!process",
@@ -43,7 +45,7 @@ void shell_alias_help(FILE *out)
 		"  !alpc /p|/m|/lpp|/lpc ADDR\n"
 		"               alpc port|message|process|connections\n"
 		"  !thread ADDR same as `thread ADDR`\n"
-		"  !process [0 0|PID|ADDR]\n"
+		"  !process [0 0|PID|ADDR|NAME]\n"
 		"               `ps`, or the threads of one process (PID in hex, as in WinDbg)\n"
 		"  thread|port|message|process X\n"
 		"               short words for the walk: lpc thread, lpc/alpc port,\n"
@@ -112,19 +114,37 @@ static void rewrite_thread(struct shell_words *w)
 	}
 }
 
-/* !process X: X is an EPROCESS address, an ETHREAD address (its process) or
- * a (hexadecimal) PID. */
-static bool rewrite_process(struct ld_cmd_ctx *ctx, struct shell_words *w, int *rc)
+/* The first process named name (ImageFileName, case-insensitive). */
+static const struct ld_process *process_by_name(const struct ld_system *sys, const char *name)
+{
+	for (size_t i = 0; i < sys->nprocesses; i++)
+		if (sys->processes[i].name[0] && !strcasecmp(sys->processes[i].name, name))
+			return &sys->processes[i];
+	return NULL;
+}
+
+/* X as !process means it: an EPROCESS, an ETHREAD (its process), a PID in
+ * WinDbg's hexadecimal, or a process name. */
+static const struct ld_process *find_process(struct ld_cmd_ctx *ctx, const struct ld_system *sys,
+					     const char *x)
 {
 	uint64_t v;
+	const struct ld_process *p = process_by_name(sys, x);
+	if (p || !ld_cmd_parse_addr(ctx, x, &v))
+		return p;
+	p = ld_system_process_by_addr(sys, v);
+	const struct ld_thread *t = p ? NULL : ld_system_thread_by_addr(sys, v);
+	if (t && t->process_index < sys->nprocesses)
+		p = &sys->processes[t->process_index];
+	return p ? p : ld_system_process_by_pid(sys, v);
+}
+
+static bool rewrite_process(struct ld_cmd_ctx *ctx, struct shell_words *w, int *rc)
+{
 	if (w->argc == 1 || (!strcmp(w->argv[1], "0") && (w->argc == 2 || w->argc == 3))) {
 		const char *with[] = { "ps" };
 		replace_head(w, w->argc, with, 1);
 		return false;
-	}
-	if (!ld_cmd_parse_addr(ctx, w->argv[1], &v)) {
-		*rc = ld_cmd_error("!process", LD_ERR_ARG, "not a PID or address: %s", w->argv[1]);
-		return true;
 	}
 	const struct ld_system *sys;
 	ld_status st = ctx->k ? ld_system_get(ctx->k, &sys) : LD_ERR_ARG;
@@ -132,15 +152,10 @@ static bool rewrite_process(struct ld_cmd_ctx *ctx, struct shell_words *w, int *
 		*rc = ld_cmd_error("!process", st, "%s", ctx->k ? ld_errmsg() : "no dump is open");
 		return true;
 	}
-	const struct ld_process *p = ld_system_process_by_addr(sys, v);
-	const struct ld_thread *t = p ? NULL : ld_system_thread_by_addr(sys, v);
-	if (t && t->process_index < sys->nprocesses)   /* a thread: its process */
-		p = &sys->processes[t->process_index];
-	if (!p)
-		p = ld_system_process_by_pid(sys, v);
+	const struct ld_process *p = find_process(ctx, sys, w->argv[1]);
 	if (!p) {
-		*rc = ld_cmd_error("!process", LD_ERR_NOT_FOUND, "no process or thread at %s, and no process with that PID",
-				   w->argv[1]);
+		*rc = ld_cmd_error("!process", LD_ERR_NOT_FOUND,
+				   "no process, thread, PID or process name %s", w->argv[1]);
 		return true;
 	}
 	snprintf(w->scratch, sizeof w->scratch, "%" PRIu64, p->pid);

@@ -116,9 +116,10 @@ void shell_complete_candidates(struct ld_cmd_ctx *ctx, char **words, int nwords,
 	}
 	if (!strcmp(words[0], "dt") && (nwords == 1 || (prefix[0] && !strchr("0123456789", prefix[0]))))
 		complete_types(ctx, words, nwords, fn, arg);
-	bool is_process = !strcmp(words[0], "!process");
-	if (is_process || strstr(usage, "PID") || strstr(usage, "NAME"))
-		complete_processes(ctx, is_process || strstr(usage, "PID"), strstr(usage, "NAME") != NULL, fn, arg);
+	/* !process and process take a name too (shell_alias.c). */
+	bool is_process = !strcmp(words[0], "!process") || (!strcmp(words[0], "process") && !c);
+	if (is_process || strstr(usage, "PID"))
+		complete_processes(ctx, true, is_process, fn, arg);
 	if (!strncmp(prefix, "0x", 2) || strstr(usage, "ADDR") || strstr(usage, "THREAD") ||
 	    !strcmp(words[0], "!thread"))
 		complete_addresses(ctx, fn, arg);
