@@ -34,7 +34,11 @@ static bool arch_analysable(enum ld_arch a)
 static ld_status open_vas(struct ld_kernel *k)
 {
 	struct ld_vas_opts vo = { .build = k->info.build };
-	return ld_vas_open(k->src, k->info.arch, k->info.dtb, &vo, &k->vas);
+	ld_status st = ld_vas_open(k->src, k->info.arch, k->info.dtb, &vo, &k->vas);
+	/* Report the table in use: an x64 CR3 may carry a PCID in its low bits. */
+	if (st == LD_OK)
+		k->info.dtb = ld_vas_dtb(k->vas);
+	return st;
 }
 
 /* A 32-bit container may not know whether PAE was on (no CR4 in the
