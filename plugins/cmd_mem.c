@@ -130,9 +130,12 @@ static void print_text(struct ld_cmd_ctx *ctx, const struct mem_view *v)
 	FILE *f = ctx->out;
 	char a[24];
 	size_t per_line = 16 / v->unit * v->unit;
+	/* Physical addresses can exceed 32 bits on a 32-bit (PAE) target:
+	 * always shown in the 64-bit form. */
+	const struct ld_kernel *fmt_k = v->physical ? NULL : ctx->k;
 	for (size_t off = 0; off < v->len; off += per_line) {
 		size_t n = v->len - off < per_line ? v->len - off : per_line;
-		fprintf(f, "%s ", ld_fmt_addr(ctx->k, v->addr + off, a, sizeof a));
+		fprintf(f, "%s ", ld_fmt_addr(fmt_k, v->addr + off, a, sizeof a));
 		/* Only db pads a short last line: its ASCII column stays aligned. */
 		size_t cells = v->unit == 1 ? per_line : n;
 		for (size_t i = 0; i < cells; i += v->unit) {
@@ -149,8 +152,8 @@ static void print_text(struct ld_cmd_ctx *ctx, const struct mem_view *v)
 	}
 	for (size_t i = 0; i < v->ngaps; i++) {
 		char b[24];
-		fprintf(f, "?? %s-%s: %s: %s\n", ld_fmt_addr(ctx->k, v->gaps[i].start, a, sizeof a),
-			ld_fmt_addr(ctx->k, v->gaps[i].end - 1, b, sizeof b),
+		fprintf(f, "?? %s-%s: %s: %s\n", ld_fmt_addr(fmt_k, v->gaps[i].start, a, sizeof a),
+			ld_fmt_addr(fmt_k, v->gaps[i].end - 1, b, sizeof b),
 			ld_status_name(v->gaps[i].st), v->gaps[i].why);
 	}
 	if (v->more_gaps)
