@@ -29,7 +29,8 @@ bool ld_symbols_in_module(struct ld_symbols *s, uint64_t va);
 
 /* ---- parsing and formatting (addr_parse.c) ---- */
 
-/* An address as WinDbg reads one: hexadecimal by default ("804d7000",
+/* An address as WinDbg reads one (not canonicalised: it may be physical):
+ * hexadecimal by default ("804d7000",
  * "fffff800`02800000", "0x…"), "0n123" decimal, "#N" (a shell row),
  * "mod!Name" or "Name" (an export), each optionally followed by +OFF / -OFF. */
 bool ld_cmd_parse_addr(struct ld_cmd_ctx *ctx, const char *s, uint64_t *out);

@@ -88,9 +88,8 @@ bool ld_cmd_parse_addr(struct ld_cmd_ctx *ctx, const char *s, uint64_t *out)
 	}
 	if (!parse_term(ctx, buf, &base))
 		return false;
+	/* Not canonicalised here: a physical address (db /p) is not a VA. */
 	*out = sign == '-' ? base - off : base + off;
-	if (ctx && ctx->k)
-		*out = ld_arch_canonical(ld_kernel_info(ctx->k)->arch, *out);
 	return true;
 }
 

@@ -209,6 +209,7 @@ int ld_cmd_u(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	int rc = parse_u_args(ctx, argc, argv, &c.addr, &count);
 	if (rc != LD_EXIT_OK)
 		return rc;
+	c.addr = ld_arch_canonical(ld_kernel_info(ctx->k)->arch, c.addr);
 	csh cs;
 	ld_status st = ld_disasm_open(ctx->k, &cs);
 	if (st != LD_OK)

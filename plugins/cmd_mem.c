@@ -222,6 +222,8 @@ static int display(struct ld_cmd_ctx *ctx, int argc, char **argv, size_t unit)
 	int rc = parse_args(ctx, argc, argv, &a);
 	if (rc != LD_EXIT_OK)
 		return rc;
+	if (!a.physical)
+		a.addr = ld_arch_canonical(ld_kernel_info(ctx->k)->arch, a.addr);
 	uint64_t count = a.count ? a.count : MEM_DEFAULT_BYTES / unit;
 	if (count > MEM_MAX_BYTES / unit)
 		return ld_cmd_error(argv[0], LD_ERR_ARG, "range too large: at most 0x%x bytes",
