@@ -79,6 +79,7 @@ char *fg_xstrdup(const char *s);
 /* Numbers of the scenario language: 0x.., decimal, with K/M/G suffixes. */
 bool fg_parse_u64(const char *s, uint64_t *out);
 uint64_t fg_parse_u64_or_die(const char *where, const char *what, const char *s);
+uint64_t fg_parse_va(struct fg_machine *m, const char *where, const char *s);
 
 /* forge_memory.c */
 bool fg_phys_reserved(const struct fg_machine *m, uint64_t pfn);
@@ -110,6 +111,7 @@ int fg_dir_pagefile(struct fg_machine *m, int argc, char **argv, const char *whe
 int fg_dir_addrspace(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_map(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_write(struct fg_machine *m, int argc, char **argv, const char *where);
+int fg_dir_set(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_processors(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_bugcheck(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_time(struct fg_machine *m, int argc, char **argv, const char *where);

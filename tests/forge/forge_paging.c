@@ -585,7 +585,7 @@ int fg_dir_largepage(struct fg_machine *m, int argc, char **argv, const char *wh
 	need_ready(m, where);
 	if (argc != 3)
 		fg_die(where, "usage: largepage VA SIZE");
-	uint64_t va = fg_parse_u64_or_die(where, "VA", argv[1]);
+	uint64_t va = fg_parse_va(m, where, argv[1]);
 	uint64_t size = fg_parse_u64_or_die(where, "SIZE", argv[2]);
 	if (!size || (size & (size - 1)))
 		fg_die(where, "large page size must be a power of two");
@@ -608,7 +608,7 @@ int fg_dir_map(struct fg_machine *m, int argc, char **argv, const char *where)
 	need_ready(m, where);
 	if (positional(argc, argv) != 3)
 		fg_die(where, "usage: map VA SIZE [pid=N|space=N|dtb=ADDR]");
-	fg_map_range_in(m, space_of(m, argc, argv, where), fg_parse_u64_or_die(where, "VA", argv[1]),
+	fg_map_range_in(m, space_of(m, argc, argv, where), fg_parse_va(m, where, argv[1]),
 			fg_parse_u64_or_die(where, "SIZE", argv[2]));
 	return 0;
 }
@@ -634,7 +634,7 @@ int fg_dir_write(struct fg_machine *m, int argc, char **argv, const char *where)
 	need_ready(m, where);
 	if (positional(argc, argv) != 2)
 		fg_die(where, "usage: write VA u8=|u16=|u32=|u64=|ptr=N | ascii=TEXT | hex=BYTES [pid=N|space=N|dtb=ADDR]");
-	uint64_t va = fg_parse_u64_or_die(where, "VA", argv[1]);
+	uint64_t va = fg_parse_va(m, where, argv[1]);
 	uint64_t dtb = space_of(m, argc, argv, where);
 	static const struct { const char *key; size_t size; } ints[] = {
 		{ "u8", 1 }, { "u16", 2 }, { "u32", 4 }, { "u64", 8 }, { "ptr", 0 },
@@ -676,7 +676,7 @@ int fg_dir_transition(struct fg_machine *m, int argc, char **argv, const char *w
 	need_ready(m, where);
 	if (argc != 2)
 		fg_die(where, "usage: transition VA");
-	add_edit(m, FG_EDIT_TRANSITION, fg_parse_u64_or_die(where, "VA", argv[1]), 0, 0, where);
+	add_edit(m, FG_EDIT_TRANSITION, fg_parse_va(m, where, argv[1]), 0, 0, where);
 	return 0;
 }
 
@@ -685,7 +685,7 @@ int fg_dir_pagefile(struct fg_machine *m, int argc, char **argv, const char *whe
 	need_ready(m, where);
 	if (argc < 2)
 		fg_die(where, "usage: pagefile VA [file=N] [offset=PAGES]");
-	uint64_t va = fg_parse_u64_or_die(where, "VA", argv[1]);
+	uint64_t va = fg_parse_va(m, where, argv[1]);
 	uint64_t file = fg_arg_u64(argc, argv, "file", 0);
 	uint64_t offset = fg_arg_u64(argc, argv, "offset", 0);
 	if (!offset)

@@ -27,6 +27,8 @@
  *   kdbg [encoded] [header=absent] | lowstub on|off     (forge_kernel.c)
  *   largepage VA SIZE | map VA SIZE | write VA KIND=VALUE | addrspace |
  *   transition VA | pagefile VA [file=N] [offset=N]     (forge_paging.c)
+ *   set VA TYPE.PATH=VALUE...                          (forge_typed.c)
+ * A VA may be written nt!Symbol[+OFFSET] for a kernel variable.
  *
  * Errors name the place: "FILE:LINE: message", and the forge exits 1.
  *
@@ -73,6 +75,7 @@ static const struct fg_directive directives[] = {
 	{ "write", fg_dir_write, false },
 	{ "transition", fg_dir_transition, false },
 	{ "pagefile", fg_dir_pagefile, false },
+	{ "set", fg_dir_set, false },
 	/* objects (forge_objects.c), LPC (forge_lpc.c), ALPC (forge_alpc.c): one line each */
 	{ "process", fg_dir_process, false },
 	{ "thread", fg_dir_thread, false },
@@ -152,6 +155,24 @@ uint64_t fg_parse_u64_or_die(const char *where, const char *what, const char *s)
 	if (!fg_parse_u64(s, &v))
 		fg_die(where, "bad %s '%s' (want a number: 123, 0x7b, 16M)", what, s ? s : "");
 	return v;
+}
+
+/* A VA: a number, or nt!Symbol[+OFFSET] naming a kernel variable. */
+uint64_t fg_parse_va(struct fg_machine *m, const char *where, const char *s)
+{
+	if (strncmp(s, "nt!", 3))
+		return fg_parse_u64_or_die(where, "address", s);
+	char name[128];
+	const char *plus = strchr(s + 3, '+');
+	size_t len = plus ? (size_t)(plus - (s + 3)) : strlen(s + 3);
+	if (!len || len >= sizeof(name))
+		fg_die(where, "bad symbol '%s'", s);
+	memcpy(name, s + 3, len);
+	name[len] = 0;
+	uint64_t va = fg_kernel_symbol(m, name);
+	if (!va)
+		fg_die(where, "no kernel variable %s (yet)", name);
+	return va + (plus ? fg_parse_u64_or_die(where, "offset", plus + 1) : 0);
 }
 
 const char *fg_arg(int argc, char **argv, const char *key)

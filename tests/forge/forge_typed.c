@@ -3,6 +3,10 @@
  * the build under test (types.h), so the forge never hard-codes an offset:
  * fg_set("_ETHREAD", "Cid.UniqueThread", ...) lands wherever that build has it.
  * Also the two shapes every structure uses: LIST_ENTRY and UNICODE_STRING.
+ *
+ * Directive:
+ *   set VA TYPE.PATH=VALUE...   e.g. set nt!PsActiveProcessHead _LIST_ENTRY.Blink=0
+ *                               (kernel space; the profile's offsets and bit fields)
  */
 #include "forge-priv.h"
 
@@ -146,4 +150,27 @@ void fg_unicode_string(struct fg_machine *m, uint64_t va, const char *s, bool pa
 	ld_put_le16(hdr + 2, (uint16_t)(len + 2));
 	fg_write(m, va, hdr, sizeof(hdr));
 	fg_write_ptr(m, va + buf_off, data);
+}
+
+int fg_dir_set(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	if (argc < 3)
+		fg_die(where, "usage: set VA TYPE.PATH=VALUE...");
+	uint64_t va = fg_parse_va(m, where, argv[1]);
+	for (int i = 2; i < argc; i++) {
+		char type[128];
+		const char *dot = strchr(argv[i], '.'), *eq = strchr(argv[i], '=');
+		if (!dot || !eq || eq < dot || (size_t)(dot - argv[i]) >= sizeof(type) || dot == argv[i])
+			fg_die(where, "set: want TYPE.PATH=VALUE, got '%s'", argv[i]);
+		memcpy(type, argv[i], (size_t)(dot - argv[i]));
+		type[dot - argv[i]] = 0;
+		char path[256];
+		size_t plen = (size_t)(eq - dot - 1);
+		if (!plen || plen >= sizeof(path))
+			fg_die(where, "set: want TYPE.PATH=VALUE, got '%s'", argv[i]);
+		memcpy(path, dot + 1, plen);
+		path[plen] = 0;
+		fg_set(m, va, type, path, fg_parse_u64_or_die(where, "value", eq + 1));
+	}
+	return 0;
 }
