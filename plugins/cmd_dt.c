@@ -1,5 +1,5 @@
 /*
- * cmd_dt.c — `dt TYPE [ADDR] [FIELD...] [-r [DEPTH]] [--json] [DUMP]`: a structure's
+ * cmd_dt.c — `dt TYPE [ADDR] [FIELD...] [-r [DEPTH]] [-a] [--json] [DUMP]`: a structure's
  * layout, or its values at ADDR, WinDbg style:
  *
  *     +0x1ec Cid              : _CLIENT_ID
@@ -11,7 +11,8 @@
  * a dump (layouts only). -r descends into embedded structs (offsets then are
  * relative to the embedded struct, as WinDbg shows them). Field names after
  * the type (and address) show only those fields: a name, a dotted path
- * through embedded structs (Tcb.WaitReason), or a prefix ending in '*'.
+ * through embedded structs (Tcb.WaitReason), or a prefix ending in '*'. -a
+ * lists the elements of integer and pointer arrays.
  * Values that cannot be read are shown as unavailable with the reason, never
  * guessed.
  */
@@ -39,6 +40,7 @@ struct dt {
 	uint64_t addr;
 	unsigned depth;
 	bool json;
+	bool arrays;                             /* -a: show array elements */
 	const char *filters[DT_MAX_FILTERS];    /* FIELD, Tcb.WaitReason, Lpc* */
 	size_t nfilters;
 	const struct ld_type *type;              /* the type asked for */
@@ -246,6 +248,52 @@ static bool value_text(const struct dt *d, const char *owner, uint64_t base,
 
 static void print_fields(const struct dt *d, const struct ld_type *t, uint64_t base, unsigned level);
 
+/* Kind of a C base type name, as array elements are named. */
+static enum ld_tkind ctype_kind(const char *t)
+{
+	if (strncmp(t, "unsigned ", 9) == 0 || strcmp(t, "wchar_t") == 0)
+		return LD_T_UINT;
+	if (strcmp(t, "char") == 0 || strcmp(t, "short") == 0 || strcmp(t, "long") == 0 ||
+	    strcmp(t, "int") == 0 || strcmp(t, "long long") == 0)
+		return LD_T_INT;
+	return LD_T_OTHER;
+}
+
+/* Array elements we can show one per line: integers and pointers. The
+ * element is described as a field of its own at its offset. */
+#define DT_MAX_ELEMENTS 1024u
+static bool array_element(const struct dt *d, const struct ld_field *f, uint32_t i,
+			  struct ld_field *e)
+{
+	const char *elem = f->elem ? f->elem : "";
+	memset(e, 0, sizeof *e);
+	e->name = "";
+	if (strncmp(elem, "pointer:", 8) == 0) {
+		e->kind = LD_T_PTR;
+		e->target = elem + 8;
+		e->size = ld_profile_ptr_size(d->p);
+	} else {
+		e->kind = ctype_kind(elem);
+		e->size = f->count ? f->size / f->count : 0;
+	}
+	e->type_name = elem;
+	e->offset = f->offset + i * e->size;
+	return (e->kind == LD_T_PTR || e->kind == LD_T_UINT || e->kind == LD_T_INT) &&
+	       e->size >= 1 && e->size <= 8 && (uint64_t)(i + 1) * e->size <= f->size;
+}
+
+static void print_elements(const struct dt *d, const char *owner, const struct ld_field *f,
+			   uint64_t base, unsigned level)
+{
+	struct ld_field e;
+	for (uint32_t i = 0; i < f->count && i < DT_MAX_ELEMENTS && array_element(d, f, i, &e); i++) {
+		char what[160];
+		if (!spend(d) || !value_text(d, owner, base, &e, what, sizeof what))
+			return;
+		fprintf(d->ctx->out, "%*s[%u] %s\n", 3 * (int)(level + 2), "", i, what);
+	}
+}
+
 static void print_field(const struct dt *d, const char *owner, const struct ld_field *f,
 			uint64_t base, unsigned level)
 {
@@ -256,6 +304,8 @@ static void print_field(const struct dt *d, const char *owner, const struct ld_f
 		type_text(d, f, what, sizeof what);
 	fprintf(d->ctx->out, "%*s+0x%03x %-*s : %s\n", 3 * (int)(level + 1), "", f->offset,
 		DT_NAME_WIDTH, f->name, what);
+	if (f->kind == LD_T_ARRAY && d->arrays && d->has_addr && !char_array(f))
+		print_elements(d, owner, f, base, level);
 	if (f->kind != LD_T_STRUCT || level + 1 > d->depth || !f->type_name)
 		return;
 	const struct ld_type *inner = ld_profile_type(d->p, f->type_name);
@@ -344,6 +394,18 @@ static json_t *field_json(const struct dt *d, const char *owner, const struct ld
 	}
 	if (d->has_addr)
 		value_json(d, owner, o, base, f);
+	if (f->kind == LD_T_ARRAY && d->arrays && d->has_addr && !char_array(f)) {
+		json_t *arr = json_array();
+		struct ld_field e;
+		for (uint32_t i = 0; i < f->count && i < DT_MAX_ELEMENTS && array_element(d, f, i, &e) &&
+		     spend(d); i++) {
+			json_t *x = json_object();
+			value_json(d, owner, x, base, &e);
+			json_array_append_new(arr, json_incref(json_object_get(x, "value")));
+			json_decref(x);
+		}
+		ld_json_set(o, "elements", arr);
+	}
 	const struct ld_type *inner = f->kind == LD_T_STRUCT && f->type_name && level + 1 <= d->depth
 		? ld_profile_type(d->p, f->type_name) : NULL;
 	if (inner)
@@ -439,7 +501,9 @@ static int parse_args(struct dt *d, int argc, char **argv, const char **type)
 	*type = NULL;
 	for (int a = 1; a < argc; a++) {
 		const char *s = argv[a];
-		if (strcmp(s, "--json") == 0) {
+		if (strcmp(s, "-a") == 0) {
+			d->arrays = true;
+		} else if (strcmp(s, "--json") == 0) {
 			d->json = true;
 		} else if (strncmp(s, "-r", 2) == 0) {
 			const char *n = s[2] ? s + 2 : (a + 1 < argc && isdigit((unsigned char)argv[a + 1][0])
@@ -460,7 +524,7 @@ static int parse_args(struct dt *d, int argc, char **argv, const char **type)
 		}
 	}
 	if (!*type)
-		return ld_cmd_error("dt", LD_ERR_ARG, "usage: dt TYPE [ADDR] [FIELD...] [-r [DEPTH]] [--json] [DUMP]");
+		return ld_cmd_error("dt", LD_ERR_ARG, "usage: dt TYPE [ADDR] [FIELD...] [-r [DEPTH]] [-a] [--json] [DUMP]");
 	return LD_EXIT_OK;
 }
 

@@ -8,7 +8,7 @@ static const struct ld_command commands[] = {
 	{ "dd", ld_cmd_dd, LD_CMD_NEEDS_KERNEL, "dd [/p] ADDR [L COUNT] DUMP", "display 32-bit values" },
 	{ "dp", ld_cmd_dp, LD_CMD_NEEDS_KERNEL, "dp [/p] ADDR [L COUNT] DUMP", "display pointer-sized values" },
 	{ "dq", ld_cmd_dq, LD_CMD_NEEDS_KERNEL, "dq [/p] ADDR [L COUNT] DUMP", "display 64-bit values" },
-	{ "dt", ld_cmd_dt, 0, "dt TYPE [ADDR] [FIELD...] [-r [DEPTH]] [--json] [DUMP]",
+	{ "dt", ld_cmd_dt, 0, "dt TYPE [ADDR] [FIELD...] [-r [DEPTH]] [-a] [--json] [DUMP]",
 	  "a structure's layout from the profile, or its values at ADDR (WinDbg style)" },
 	{ "dw", ld_cmd_dw, LD_CMD_NEEDS_KERNEL, "dw [/p] ADDR [L COUNT] DUMP", "display 16-bit values" },
 	{ "handles", ld_cmd_handles, LD_CMD_NEEDS_KERNEL, "handles [PID] [--type NAME] [--json] DUMP", "open handles per process: object, access, type, name" },
