@@ -1,5 +1,5 @@
 /*
- * cmd_mem.c — `db`/`dw`/`dd`/`dq`/`dp ADDR [L COUNT]`: memory display laid out
+ * cmd_mem.c — `db`/`dw`/`dd`/`dq`/`dp`/`dps ADDR [L COUNT]`: memory display laid out
  * as WinDbg does, over kernel virtual addresses or, with /p, physical ones.
  *
  * Memory is read page by page so that one unavailable page shows as ?? with
@@ -35,6 +35,7 @@ struct mem_view {
 	struct mem_gap gaps[MEM_MAX_GAPS];
 	size_t ngaps;
 	bool more_gaps;             /* more unavailable ranges than listed */
+	struct ld_symbols *syms;    /* dps: name each pointer, one per line */
 };
 
 static ld_status read_piece(struct ld_kernel *k, bool physical, uint64_t at, void *buf, size_t n)
@@ -129,7 +130,7 @@ static void print_text(struct ld_cmd_ctx *ctx, const struct mem_view *v)
 {
 	FILE *f = ctx->out;
 	char a[24];
-	size_t per_line = 16 / v->unit * v->unit;
+	size_t per_line = v->syms ? v->unit : 16 / v->unit * v->unit;
 	/* Physical addresses can exceed 32 bits on a 32-bit (PAE) target:
 	 * always shown in the 64-bit form. */
 	const struct ld_kernel *fmt_k = v->physical ? NULL : ctx->k;
@@ -148,6 +149,9 @@ static void print_text(struct ld_cmd_ctx *ctx, const struct mem_view *v)
 		}
 		if (v->unit == 1)
 			print_ascii(f, v, off, n);
+		char sym[160];
+		if (v->syms && elem_ok(v, off) && ld_symbols_name(v->syms, elem_value(v, off), sym, sizeof sym))
+			fprintf(f, " %s", sym);
 		fputc('\n', f);
 	}
 	for (size_t i = 0; i < v->ngaps; i++) {
@@ -174,6 +178,15 @@ static void print_json(struct ld_cmd_ctx *ctx, const struct mem_view *v)
 			"start", ld_json_addr(v->gaps[i].start), "end", ld_json_addr(v->gaps[i].end - 1),
 			"unavailable", ld_status_name(v->gaps[i].st), "reason", v->gaps[i].why));
 	json_object_set_new(root, "values", values);
+	if (v->syms) {
+		json_t *names = json_array();
+		char sym[160];
+		for (size_t off = 0; off < v->len; off += v->unit)
+			json_array_append_new(names, elem_ok(v, off) &&
+					      ld_symbols_name(v->syms, elem_value(v, off), sym, sizeof sym) ?
+					      json_string(sym) : json_null());
+		json_object_set_new(root, "symbols", names);
+	}
 	json_object_set_new(root, "unavailable", gaps);
 	json_object_set_new(root, "unavailable_truncated", json_boolean(v->more_gaps));
 	ld_json_set(root, "warnings", ld_json_warnings());
@@ -216,7 +229,7 @@ static int parse_args(struct ld_cmd_ctx *ctx, int argc, char **argv, struct mem_
 	return LD_EXIT_OK;
 }
 
-static int display(struct ld_cmd_ctx *ctx, int argc, char **argv, size_t unit)
+static int display(struct ld_cmd_ctx *ctx, int argc, char **argv, size_t unit, bool symbols)
 {
 	struct mem_args a = { 0 };
 	int rc = parse_args(ctx, argc, argv, &a);
@@ -232,6 +245,9 @@ static int display(struct ld_cmd_ctx *ctx, int argc, char **argv, size_t unit)
 			      .physical = a.physical };
 	v.bytes = ld_xcalloc(v.len, 1);
 	v.ok = ld_xcalloc(v.len, sizeof *v.ok);
+	bool owned = false;
+	if (symbols)
+		v.syms = ld_cmd_symbols(ctx, &owned);
 	ld_status st = v.bytes && v.ok ? fill_view(ctx->k, &v) : LD_ERR_NOMEM;
 	if (st == LD_OK && ctx->session) {
 		ctx->session->has_next_dump = true;
@@ -246,17 +262,26 @@ static int display(struct ld_cmd_ctx *ctx, int argc, char **argv, size_t unit)
 	}
 	free(v.bytes);
 	free(v.ok);
+	if (owned)
+		ld_symbols_free(v.syms);
 	if (st != LD_OK)
 		return ld_cmd_error(argv[0], st, "%s", ld_errmsg());
 	return LD_EXIT_OK;
 }
 
-int ld_cmd_db(struct ld_cmd_ctx *ctx, int argc, char **argv) { return display(ctx, argc, argv, 1); }
-int ld_cmd_dw(struct ld_cmd_ctx *ctx, int argc, char **argv) { return display(ctx, argc, argv, 2); }
-int ld_cmd_dd(struct ld_cmd_ctx *ctx, int argc, char **argv) { return display(ctx, argc, argv, 4); }
-int ld_cmd_dq(struct ld_cmd_ctx *ctx, int argc, char **argv) { return display(ctx, argc, argv, 8); }
+int ld_cmd_db(struct ld_cmd_ctx *ctx, int argc, char **argv) { return display(ctx, argc, argv, 1, false); }
+int ld_cmd_dw(struct ld_cmd_ctx *ctx, int argc, char **argv) { return display(ctx, argc, argv, 2, false); }
+int ld_cmd_dd(struct ld_cmd_ctx *ctx, int argc, char **argv) { return display(ctx, argc, argv, 4, false); }
+int ld_cmd_dq(struct ld_cmd_ctx *ctx, int argc, char **argv) { return display(ctx, argc, argv, 8, false); }
 
 int ld_cmd_dp(struct ld_cmd_ctx *ctx, int argc, char **argv)
 {
-	return display(ctx, argc, argv, ld_kernel_ptr_size(ctx->k));
+	return display(ctx, argc, argv, ld_kernel_ptr_size(ctx->k), false);
+}
+
+/* dps: pointers one per line, each named from the module exports when it
+ * points into a module (reading a stack or a dispatch table by eye). */
+int ld_cmd_dps(struct ld_cmd_ctx *ctx, int argc, char **argv)
+{
+	return display(ctx, argc, argv, ld_kernel_ptr_size(ctx->k), true);
 }

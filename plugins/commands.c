@@ -7,6 +7,7 @@ static const struct ld_command commands[] = {
 	{ "db", ld_cmd_db, LD_CMD_NEEDS_KERNEL, "db [/p] ADDR [L COUNT] DUMP", "display bytes (virtual, or physical with /p), WinDbg layout" },
 	{ "dd", ld_cmd_dd, LD_CMD_NEEDS_KERNEL, "dd [/p] ADDR [L COUNT] DUMP", "display 32-bit values" },
 	{ "dp", ld_cmd_dp, LD_CMD_NEEDS_KERNEL, "dp [/p] ADDR [L COUNT] DUMP", "display pointer-sized values" },
+	{ "dps", ld_cmd_dps, LD_CMD_NEEDS_KERNEL, "dps [/p] ADDR [L COUNT] DUMP", "pointers one per line, named from module exports" },
 	{ "dq", ld_cmd_dq, LD_CMD_NEEDS_KERNEL, "dq [/p] ADDR [L COUNT] DUMP", "display 64-bit values" },
 	{ "dt", ld_cmd_dt, 0, "dt TYPE [ADDR] [FIELD...] [-r [DEPTH]] [-a] [--json] [DUMP]",
 	  "a structure's layout from the profile, or its values at ADDR (WinDbg style)" },
