@@ -152,9 +152,14 @@ const char *ld_model_type_name(struct ld_kernel *k, struct ld_model *m, uint64_t
 	for (unsigned i = 0; i < LD_MODEL_MAX_TYPES; i++)
 		if (m->type_addr[i] == type_object && type_object)
 			return m->type_name[i];
-	/* NT5 types not (yet) seen in \ObjectTypes: read and remember. */
+	/* NT5 types not (yet) seen in \ObjectTypes: read and remember, but only
+	 * a real type object, one whose own type is the type of types. */
 	char name[32];
 	uint64_t idx;
+	uint64_t tt = ld_model_global_ptr(k, ld_kernel_info(k)->obp_type_object_type);
+	if (m->family == LD_HDR_TYPE_POINTER && tt && m->f.oh_body.valid &&
+	    ld_model_read_or(k, type_object - m->f.oh_body.off, &m->f.oh_type, 0) != tt)
+		return NULL;
 	if (!type_read(k, m, type_object, name, sizeof(name), &idx))
 		return NULL;
 	if (m->family != LD_HDR_TYPE_POINTER || m->ntypes >= LD_MODEL_MAX_TYPES)
