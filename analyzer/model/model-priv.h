@@ -19,6 +19,7 @@
 	X(ep_exit, "_EPROCESS", "ExitTime") \
 	X(ep_threads, "_EPROCESS", "ThreadListHead") \
 	X(ep_exiting, "_EPROCESS", "ProcessExiting") \
+	X(kp_threads, "_EPROCESS", "Pcb.ThreadListHead") \
 	X(et_pid, "_ETHREAD", "Cid.UniqueProcess") \
 	X(et_tid, "_ETHREAD", "Cid.UniqueThread") \
 	X(et_link, "_ETHREAD", "ThreadListEntry") \

@@ -141,6 +141,19 @@ static void warn_walk(const char *what, uint64_t addr, const struct ld_walk_resu
 		(unsigned long long)addr, ld_walk_end_name(r->end), (unsigned long long)r->bad_va, r->count);
 }
 
+/* The kernel keeps a second thread list in KPROCESS; when both were walked
+ * to the end they must agree on how many threads there are. */
+static void threads_cross_check(struct ld_kernel *k, struct ld_model *m, const struct ld_process *p)
+{
+	struct ld_walk_result r;
+	if (!m->f.kp_threads.valid || p->thread_walk.end != LD_WALK_DONE)
+		return;
+	ld_list_walk(k, p->addr + m->f.kp_threads.off, LD_MAX_THREADS_PER_PROCESS, NULL, NULL, &r);
+	if (r.end == LD_WALK_DONE && r.count != p->nthreads)
+		ld_warn("process %#llx: %zu threads on ThreadListHead but %zu on Pcb.ThreadListHead",
+			(unsigned long long)p->addr, p->nthreads, r.count);
+}
+
 static void threads_collect(struct ld_kernel *k, struct snap *s, struct ld_system *sys)
 {
 	for (size_t i = 0; i < sys->nprocesses && s->st == LD_OK; i++) {
@@ -153,6 +166,7 @@ static void threads_collect(struct ld_kernel *k, struct snap *s, struct ld_syste
 			     &p->thread_walk);
 		p->nthreads = s->threads.len - p->first_thread;
 		warn_walk("thread list of process", p->addr, &p->thread_walk);
+		threads_cross_check(k, s->m, p);
 	}
 }
 

@@ -959,6 +959,22 @@ static void damage_pageout(struct fg_machine *m, uint64_t pid, const char *where
 	fg_make_pagefile(m, p->ep + fg_offset(m, "_EPROCESS", "UniqueProcessId"), 0, 0x4000);
 }
 
+/* The KPROCESS thread list loses its last thread (the ETHREAD list keeps it). */
+static void damage_tcb_list(struct fg_machine *m, uint64_t pid, const char *where)
+{
+	struct fg_proc *p = proc_find(m, pid);
+	if (!p || !has_field(m, "_EPROCESS", "Pcb.ThreadListHead"))
+		fg_die(where, "damage tcb-list: no process %llu or no Pcb.ThreadListHead", (unsigned long long)pid);
+	unsigned ps = ptr_size(m);
+	uint64_t head = p->ep + fg_offset(m, "_EPROCESS", "Pcb.ThreadListHead");
+	uint64_t last = read_ptr_at(m, head + ps);
+	if (last == head)
+		fg_die(where, "damage tcb-list: process %llu has no threads", (unsigned long long)pid);
+	uint64_t prev = read_ptr_at(m, last + ps);
+	fg_write_ptr(m, prev, head);
+	fg_write_ptr(m, head + ps, prev);
+}
+
 static void damage_apply(struct fg_machine *m)
 {
 	struct fg_objects *o = state(m);
@@ -980,13 +996,15 @@ static void damage_apply(struct fg_machine *m)
 			damage_flip(m, d->seed, d->count);
 		else if (strcmp(d->kind, "pageout") == 0)
 			damage_pageout(m, d->pid, d->where);
+		else if (strcmp(d->kind, "tcb-list") == 0)
+			damage_tcb_list(m, d->pid, d->where);
 	}
 }
 
 int fg_dir_damage(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	static const char *const kinds[] = { "process-loop", "thread-backlink", "handles-wild", "handles-level",
-					     "directory-cycle", "unlink", "flip", "pageout" };
+					     "directory-cycle", "unlink", "flip", "pageout", "tcb-list" };
 	if (argc < 2)
 		fg_die(where, "usage: damage KIND [pid=N] [path=\\DIR]");
 	bool known = false;

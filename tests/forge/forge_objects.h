@@ -41,10 +41,11 @@
  *  module name=ntoskrnl.exe [path=\SystemRoot\...] base=ADDR size=BYTES
  *  damage process-loop | thread-backlink pid=N | handles-wild pid=N |
  *         handles-level pid=N | directory-cycle path=\DIR | unlink path=\X
- *         | flip seed=N count=N | pageout pid=N
+ *         | flip seed=N count=N | pageout pid=N | tcb-list pid=N
  *         (unlink: a root directory entry, e.g. \ObjectTypes, taken out;
  *          flip: count random bytes of object blocks changed, from seed;
- *          pageout: the page of that EPROCESS's pid moved to the pagefile)
+ *          pageout: the page of that EPROCESS's pid moved to the pagefile;
+ *          tcb-list: KPROCESS.ThreadListHead loses the process's last thread)
  *         (hostile shapes, applied after everything is laid out)
  */
 int fg_dir_process(struct fg_machine *m, int argc, char **argv, const char *where);
