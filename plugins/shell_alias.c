@@ -79,9 +79,10 @@ static bool builtin_json(struct ld_cmd_ctx *ctx, struct shell_words *w, int *rc)
 
 static bool builtin_help(struct ld_cmd_ctx *ctx, struct shell_words *w, int *rc)
 {
-	if (w->argc > 1)
-		return false;   /* `help CMD`: the table's help */
-	*rc = ld_cmd_help(ctx, w->argc, w->argv);
+	for (int i = 1; i < w->argc; i++)
+		if (w->argv[i][0] != '-')
+			return false;   /* `help CMD`: the table's help */
+	*rc = ld_cmd_help(ctx, 1, w->argv);
 	fputc('\n', ctx->out);
 	shell_alias_help(ctx->out);
 	return true;
