@@ -8,6 +8,16 @@ fl_fact() { sed -n "s/^$2=//p" "$1" | head -1; }
 # fl_rd RAW OFFSET SIZE: little-endian unsigned at OFFSET, as 0x… (SIZE 1/2/4/8).
 fl_rd() { printf '0x%s\n' "$(od -A n -t "x$3" -j "$(($2))" -N "$3" "$1" | tr -d ' \n')"; }
 
+# fl_entry RAW OFFSET SIZE: a page-table entry without bit 63 (NX), so that
+# shell arithmetic (signed 64-bit) can take it.
+fl_entry() {
+	_e=$(fl_rd "$1" "$2" "$3")
+	[ "$3" -eq 8 ] || { echo "$_e"; return; }
+	_d=$(printf '%s' "$_e" | cut -c3)
+	_r=$(printf '%s' "$_e" | cut -c4-)
+	printf '0x%x%s\n' $((0x$_d & 7)) "$_r"
+}
+
 # fl_va48 VA: the low 48 bits of a VA (x64 VAs do not fit a signed shell integer).
 fl_va48() {
 	h=${1#0x}
@@ -27,7 +37,7 @@ fl_walk() {
 	set -- $bits
 	for sh in $shifts; do
 		idx=$(( (v >> sh) & $1 )); shift
-		e=$(($(fl_rd "$raw" $((tab + idx * esz)) $esz)))
+		e=$(($(fl_entry "$raw" $((tab + idx * esz)) $esz)))
 		[ $((e & 1)) -eq 1 ] || { echo none; return; }
 		if [ "$sh" -ne 12 ] && [ $((e & 0x80)) -ne 0 ] && { [ "$arch" != x64 ] || [ "$sh" -ne 39 ]; } \
 			&& { [ "$arch" != x86-pae ] || [ "$sh" -ne 30 ]; }; then
@@ -52,7 +62,7 @@ fl_pte() {
 	set -- $bits
 	for sh in $shifts; do
 		idx=$(( (v >> sh) & $1 )); shift
-		e=$(fl_rd "$raw" $((tab + idx * esz)) $esz)
+		e=$(fl_entry "$raw" $((tab + idx * esz)) $esz)
 		[ "$sh" -eq 12 ] && { echo "$e"; return; }
 		[ $((e & 1)) -eq 1 ] || { echo none; return; }
 		tab=$((e & mask))

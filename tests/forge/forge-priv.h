@@ -96,6 +96,7 @@ uint64_t fg_pte_of(struct fg_machine *m, uint64_t va, uint64_t *pte_pa);
 /* forge_kernel.c */
 void fg_kernel_defaults(struct fg_machine *m);
 void fg_kernel_setup(struct fg_machine *m);
+bool fg_kernel_is_code(const struct fg_machine *m, uint64_t va, uint64_t size);
 void fg_kernel_collect_globals(struct fg_machine *m);
 void fg_kernel_finish(struct fg_machine *m);
 

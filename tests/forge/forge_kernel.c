@@ -522,6 +522,18 @@ static void create_globals(struct fg_machine *m)
 	fg_write(m, fg_kernel_var(m, "NtBuildLab", sizeof(lab)), lab, strlen(lab) + 1);
 }
 
+/* Does [va, va+size) overlap .text or INIT (executable sections)? */
+bool fg_kernel_is_code(const struct fg_machine *m, uint64_t va, uint64_t size)
+{
+	static const uint32_t code[][2] = { { RVA_TEXT, SIZE_TEXT }, { RVA_INIT, SIZE_INIT } };
+	for (size_t i = 0; i < LD_ARRAY_SIZE(code); i++) {
+		uint64_t lo = m->kernel_base + code[i][0], hi = lo + code[i][1];
+		if (va < hi && lo < va + size)
+			return true;
+	}
+	return false;
+}
+
 /* `kernel large`: the image inside one large page, as Windows maps it
  * (4 MiB on x86, 2 MiB on PAE and x64). */
 static void map_kernel_large(struct fg_machine *m)

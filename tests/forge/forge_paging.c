@@ -36,6 +36,7 @@
 #define PTE_G     0x100ull
 #define PTE_PROTO 0x400ull      /* Windows software bit: prototype */
 #define PTE_TRANS 0x800ull      /* Windows software bit: transition */
+#define PTE_NX    (1ull << 63)  /* PAE and x64: no execute */
 #define PTE_US    0x004ull
 #define TABLE_FLAGS (PTE_P | PTE_RW | PTE_A | PTE_D)
 #define LEAF_FLAGS  (PTE_P | PTE_RW | PTE_A | PTE_D | PTE_G)
@@ -163,6 +164,16 @@ uint64_t fg_virt_to_phys(struct fg_machine *m, uint64_t va)
 
 /* The table entry for va at level `depth`, creating intermediate tables.
  * Returns the entry's physical address. */
+/* Data pages are no-execute where the paging mode has the bit (PAE, x64),
+ * as Windows maps them; the kernel's code sections stay executable. Readers
+ * must mask the PFN, not just the low 12 bits. */
+static uint64_t leaf_nx(const struct fg_machine *m, uint64_t va, uint64_t size)
+{
+	if (m->arch == LD_ARCH_X86 || fg_kernel_is_code(m, va, size))
+		return 0;
+	return PTE_NX;
+}
+
 static bool is_user_va(const struct fg_machine *m, uint64_t va)
 {
 	return m->arch == LD_ARCH_X64 ? va < 0x0000800000000000ull : (va & 0xFFFFFFFFull) < 0x80000000ull;
@@ -205,7 +216,7 @@ void fg_map_in(struct fg_machine *m, uint64_t dtb, uint64_t va, uint64_t pfn)
 		fg_die(fg_where(), "pfn 0x%llx beyond 4 GiB on non-PAE x86", (unsigned long long)pfn);
 	/* user pages: user-accessible, not global */
 	uint64_t flags = is_user_va(m, va) ? (LEAF_FLAGS & ~PTE_G) | PTE_US : LEAF_FLAGS;
-	phys_set_entry(m, epa, (pfn << LD_PAGE_SHIFT) | flags);
+	phys_set_entry(m, epa, (pfn << LD_PAGE_SHIFT) | flags | leaf_nx(m, va, LD_PAGE_SIZE));
 }
 
 void fg_map(struct fg_machine *m, uint64_t va, uint64_t pfn)
@@ -228,7 +239,7 @@ void fg_map_large(struct fg_machine *m, uint64_t va, uint64_t pfn, uint64_t size
 	uint64_t epa = entry_for(m, m->dtb, va, depth);
 	if (phys_entry(m, epa))
 		fg_die(fg_where(), "0x%llx is mapped already", (unsigned long long)va);
-	phys_set_entry(m, epa, (pfn << LD_PAGE_SHIFT) | LEAF_FLAGS | PTE_PS);
+	phys_set_entry(m, epa, (pfn << LD_PAGE_SHIFT) | LEAF_FLAGS | PTE_PS | leaf_nx(m, va, size));
 }
 
 void fg_map_range_in(struct fg_machine *m, uint64_t dtb, uint64_t va, uint64_t size)
