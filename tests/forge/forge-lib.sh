@@ -50,9 +50,9 @@ fl_walk() {
 	printf '0x%x\n' $(( tab | (v & 4095) ))
 }
 
-# fl_pte RAW ARCH DTB VA: the last-level entry of a 4 KiB mapping as 0x…
-# (valid or not), or "none" when a table on the way is missing.
-fl_pte() {
+# fl_pte_at RAW ARCH DTB VA: file offset of the last-level entry of a 4 KiB
+# mapping, or "none" when a table on the way is missing.
+fl_pte_at() {
 	raw=$1 arch=$2 tab=$(($3)) v=$(($(fl_va48 "$4")))
 	case $arch in
 	x86)     shifts="22 12";       bits="1023 1023";        esz=4 mask=0xFFFFF000 ;;
@@ -62,11 +62,25 @@ fl_pte() {
 	set -- $bits
 	for sh in $shifts; do
 		idx=$(( (v >> sh) & $1 )); shift
-		e=$(fl_entry "$raw" $((tab + idx * esz)) $esz)
-		[ "$sh" -eq 12 ] && { echo "$e"; return; }
+		[ "$sh" -eq 12 ] && { printf '0x%x\n' $((tab + idx * esz)); return; }
+		e=$(($(fl_entry "$raw" $((tab + idx * esz)) $esz)))
 		[ $((e & 1)) -eq 1 ] || { echo none; return; }
 		tab=$((e & mask))
 	done
+}
+
+# fl_pte RAW ARCH DTB VA: that entry (without NX) as 0x…, or "none".
+fl_pte() {
+	_at=$(fl_pte_at "$@")
+	[ "$_at" != none ] || { echo none; return; }
+	case $2 in x86) fl_entry "$1" "$_at" 4 ;; *) fl_entry "$1" "$_at" 8 ;; esac
+}
+
+# fl_nx RAW ARCH DTB VA: 1 when that entry has NX (bit 63) set, else 0.
+fl_nx() {
+	_at=$(fl_pte_at "$@")
+	[ "$_at" != none ] && [ "$2" != x86 ] || { echo 0; return; }
+	case $(fl_rd "$1" "$_at" 8) in 0x[89abcdef]*) echo 1 ;; *) echo 0 ;; esac
 }
 
 # fl_vrd RAW ARCH DTB VA SIZE: little-endian unsigned at a virtual address.
