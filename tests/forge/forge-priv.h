@@ -54,6 +54,8 @@ struct fg_core {
 	uint64_t slot_cap;
 	bool pages_sorted;               /* m->pages in PFN order */
 
+	uint64_t pageout_pct, transition_pct;   /* `pageout` shares of paged pool */
+
 	uint64_t *spaces;                /* process address spaces (DTBs) */
 	size_t nspaces, capspaces;
 
@@ -107,6 +109,7 @@ int fg_dir_build(struct fg_machine *m, int argc, char **argv, const char *where)
 int fg_dir_seed(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_ram(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_largepage(struct fg_machine *m, int argc, char **argv, const char *where);
+int fg_dir_pageout(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_transition(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_pagefile(struct fg_machine *m, int argc, char **argv, const char *where);
 int fg_dir_addrspace(struct fg_machine *m, int argc, char **argv, const char *where);

@@ -87,6 +87,10 @@ static void print_facts(struct fg_machine *m)
 	printf("max_pfn=0x%llx\n", (unsigned long long)fg_max_pfn(m));
 	printf("present_pages=%zu\n", m->npages);
 	const struct fg_core *c = m->core;
+	if (c)
+		printf("nonpaged_pool=0x%llx-0x%llx\npaged_pool=0x%llx-0x%llx\n",
+		       (unsigned long long)c->nonpaged.base, (unsigned long long)c->nonpaged.cursor,
+		       (unsigned long long)c->paged.base, (unsigned long long)c->paged.cursor);
 	for (size_t i = 0; c && i < c->nspaces; i++)
 		printf("space%zu=0x%llx\n", i, (unsigned long long)c->spaces[i]);
 	for (size_t i = 0; i < m->nram; i++)

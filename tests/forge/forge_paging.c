@@ -14,6 +14,9 @@
  *   write VA u8=|u16=|u32=|u64=|ptr=N | ascii=TEXT | hex=BYTES [pid=N|space=N|dtb=ADDR]
  *   addrspace                  a new process-like address space (fg_address_space_new);
  *                              space=N in map/write names the N-th (from 0)
+ *   pageout paged=PCT [transition=PCT]
+ *                              at the end, that share of paged-pool pages
+ *                              (seeded) gets pagefile / transition PTEs
  *   transition VA              after everything is written, make VA's PTE a
  *                              transition PTE (page still in RAM)
  *   pagefile VA [file=N] [offset=PAGES]
@@ -534,9 +537,28 @@ void fg_make_pagefile(struct fg_machine *m, uint64_t va, uint32_t file, uint64_t
 	phys_set_entry(m, epa, v);
 }
 
+/* `pageout`: a seeded share of the paged pool's pages goes to the pagefile
+ * or to the transition lists, as memory pressure would leave it. */
+static void apply_pageout(struct fg_machine *m)
+{
+	struct fg_core *c = fg_core(m);
+	if (!c->pageout_pct && !c->transition_pct)
+		return;
+	for (uint64_t va = c->paged.base; va < c->paged.cursor; va += LD_PAGE_SIZE) {
+		uint64_t pa, r = fg_random(m) % 100;
+		if (!fg_try_virt_to_phys(m, va, &pa))
+			continue;
+		if (r < c->pageout_pct)
+			fg_make_pagefile(m, va, 0, 1 + fg_random(m) % 0xFFFFF);
+		else if (r < c->pageout_pct + c->transition_pct)
+			fg_make_transition(m, va);
+	}
+}
+
 void fg_paging_apply_edits(struct fg_machine *m)
 {
 	struct fg_core *c = fg_core(m);
+	apply_pageout(m);
 	for (size_t i = 0; i < c->nedits; i++) {
 		const struct fg_pte_edit *e = &c->edits[i];
 		uint64_t pa;
@@ -680,6 +702,17 @@ static void add_edit(struct fg_machine *m, enum fg_pte_edit_kind kind, uint64_t 
 	struct fg_pte_edit *e = &c->edits[c->nedits++];
 	*e = (struct fg_pte_edit){ kind, va, file, offset, "" };
 	snprintf(e->where, sizeof(e->where), "%s", where);
+}
+
+int fg_dir_pageout(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	need_ready(m, where);
+	struct fg_core *c = fg_core(m);
+	c->pageout_pct = fg_arg_u64(argc, argv, "paged", 0);
+	c->transition_pct = fg_arg_u64(argc, argv, "transition", 0);
+	if (argc < 2 || positional(argc, argv) != 1 || c->pageout_pct + c->transition_pct > 100)
+		fg_die(where, "usage: pageout paged=PERCENT [transition=PERCENT] (together at most 100)");
+	return 0;
 }
 
 int fg_dir_transition(struct fg_machine *m, int argc, char **argv, const char *where)

@@ -26,7 +26,8 @@
  *   uptime SECONDS | tick N | kernel [base=VA] [large] | pdb GUID AGE [name=X] |
  *   kdbg [encoded] [header=absent] | lowstub on|off     (forge_kernel.c)
  *   largepage VA SIZE | map VA SIZE | write VA KIND=VALUE | addrspace |
- *   transition VA | pagefile VA [file=N] [offset=N]     (forge_paging.c)
+ *   transition VA | pagefile VA [file=N] [offset=N] |
+ *   pageout paged=PCT [transition=PCT]                  (forge_paging.c)
  *   set VA TYPE.PATH=VALUE...                          (forge_typed.c)
  * A VA may be written nt!Symbol[+OFFSET] for a kernel variable.
  *
@@ -75,6 +76,7 @@ static const struct fg_directive directives[] = {
 	{ "write", fg_dir_write, false },
 	{ "transition", fg_dir_transition, false },
 	{ "pagefile", fg_dir_pagefile, false },
+	{ "pageout", fg_dir_pageout, false },
 	{ "set", fg_dir_set, false },
 	/* objects (forge_objects.c), LPC (forge_lpc.c), ALPC (forge_alpc.c): one line each */
 	{ "process", fg_dir_process, false },
