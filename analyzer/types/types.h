@@ -14,6 +14,12 @@
  *    path that is not a flattened name is resolved through nested struct
  *    members ("Tcb.WaitReason" in _ETHREAD), adding offsets.
  *  - Profiles are immutable once loaded; pointers stay valid until freed.
+ *    (A catalogue profile listed in its directory's index.json is parsed on
+ *    first lookup; callers cannot tell. ld_profile_inherit() completes an ISF
+ *    before profile choice publishes it.)
+ *  - Every loader bounds what a file may make it do (file size, type sizes,
+ *    field counts, nesting, path components) and rejects a bad file with a
+ *    message naming the file and the JSON path of the problem.
  */
 #ifndef LPCDUMP_TYPES_H
 #define LPCDUMP_TYPES_H
