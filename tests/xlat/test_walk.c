@@ -67,6 +67,8 @@ static void test_x64(void)
 	fake_put64(s, 0x12000 + 8, 0x40000000ull | P | 0x80);       /* PD[1]: 2 MiB */
 	fake_put64(s, 0x12000 + 16, 0x99000 | P);                   /* PD[2] → missing PT */
 	fake_put64(s, 0x12000 + 24, 0x14000 | 0x800 | 0x80);        /* PD[3]: PT in transition */
+	/* PD[4]: 2 MiB with PAT (bit 12), NX and software bits 52-62 set. */
+	fake_put64(s, 0x12000 + 32, 0xfff0000040201000ull | P | 0x80);
 	fake_put64(s, 0x13000 + 0, 0x8000000000020000ull | P);      /* PT[0]: NX, valid */
 	fake_put64(s, 0x13000 + 8, 0x0000200000021000ull | 0x8c0);  /* PT[1]: transition, bit 45 */
 	fake_put64(s, 0x13000 + 16, 0x0000123400000080ull | 2);     /* PT[2]: pagefile 1 */
@@ -96,6 +98,7 @@ static void test_x64(void)
 	expect(vas, base + 0x600000, LD_OK, LD_PTE_VALID, 0x22000, NULL);
 	expect_read(vas, base + 0x600123, "under-transition-pde");
 	expect(vas, base + 0x40003123, LD_OK, LD_PTE_LARGE, 0x80003123, NULL);
+	expect(vas, base + 0x812345, LD_OK, LD_PTE_LARGE, 0x40212345, NULL);
 	expect_read(vas, base + 0x40003123, "one-g");
 	/* Crossing from PT[3]'s... no: from PT[0]'s page end into PT[1]'s. */
 	expect_read(vas, base + 0xffc, "EDGE");
@@ -145,6 +148,7 @@ static void test_x86(void)
 	fake_put32(s, 0x30000 + 4 * 0x200, 0x31000 | 0x63);          /* 0x80000000 → PT */
 	fake_put32(s, 0x30000 + 4 * 0x201, 0x00400000 | 0xe3);       /* 0x80400000: 4 MiB */
 	fake_put32(s, 0x30000 + 4 * 0x300, 0x30000 | 0x63);          /* self-map */
+	fake_put32(s, 0x30000 + 4 * 0x202, 0x00800000 | 0x1000 | 0xe3);   /* 4 MiB, PAT set */
 	fake_put32(s, 0x31000 + 0, 0x32000 | 0x63);
 	fake_put32(s, 0x31000 + 4, 0x33000 | 0x8c0);                 /* transition */
 	fake_put32(s, 0x31000 + 8, 0x00077000 | 0x80 | 2);           /* pagefile 1 */
@@ -160,6 +164,7 @@ static void test_x86(void)
 	expect(vas, 0x80401123, LD_OK, LD_PTE_LARGE, 0x401123, NULL);
 	expect_read(vas, 0x80401123, "x86-four-m");
 	expect(vas, 0xc0300000, LD_OK, LD_PTE_VALID, 0x30000, NULL);  /* PD via the self-map */
+	expect(vas, 0x80812345, LD_OK, LD_PTE_LARGE, 0x812345, NULL);
 	expect(vas, 0x100000000ull, LD_ERR_UNMAPPED, LD_PTE_NONE, 0, NULL);
 	/* Sign-extended 32-bit pointers (as KDBG stores them) are the same address. */
 	expect(vas, 0xffffffff80000123ull, LD_OK, LD_PTE_VALID, 0x32123, NULL);
