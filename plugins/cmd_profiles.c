@@ -34,6 +34,11 @@ static json_t *profile_json(const struct ld_profile *p, const struct ld_profile 
 	ld_json_set(o, "description", ld_json_str_or_null(ld_profile_description(p)));
 	ld_json_set(o, "path", json_string(ld_profile_path(p)));
 	ld_json_set(o, "isf", json_boolean(ld_profile_is_isf(p)));
+	ld_json_set(o, "family", ld_json_str_or_null(ld_profile_setting(p, "family")));
+	ld_json_set(o, "service_pack", ld_profile_service_pack(p) >= 0
+		    ? json_integer(ld_profile_service_pack(p)) : json_null());
+	ld_json_set(o, "kernel_revision", ld_profile_kernel_revision(p)
+		    ? json_integer(ld_profile_kernel_revision(p)) : json_null());
 	if (chosen)
 		ld_json_set(o, "chosen", json_boolean(p == chosen));
 	return o;
