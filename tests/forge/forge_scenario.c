@@ -31,6 +31,8 @@
  *   set VA TYPE.PATH=VALUE...                          (forge_typed.c)
  * A VA may be written nt!Symbol[+OFFSET] for a kernel variable.
  *
+ *   include FILE   the lines of FILE here (path relative to this file)
+ *
  * Errors name the place: "FILE:LINE: message", and the forge exits 1.
  *
  * Adding a directive: write `int fg_dir_x(struct fg_machine *, int argc,
@@ -267,10 +269,21 @@ int fg_dir_seed(struct fg_machine *m, int argc, char **argv, const char *where)
 #define MAX_LINE 4096
 
 struct line {
+	const char *path;           /* the file it came from (owned by the reader) */
 	unsigned no;
 	int argc;
 	char **argv;
 };
+
+/* All lines of a scenario, includes expanded, and the buffers they point into. */
+struct reader {
+	struct line *lines;
+	size_t n, cap;
+	char **bufs;
+	size_t nbufs, capbufs;
+};
+
+#define MAX_INCLUDE_DEPTH 8
 
 /* Split a line into words in place; quotes group, '#' starts a comment. */
 static int split_words(char *s, char **argv, const char *where)
@@ -319,12 +332,52 @@ static void set_where(const char *path, unsigned no)
 	snprintf(current_where, sizeof(current_where), "%s:%u", path, no);
 }
 
-static struct line *read_lines(FILE *f, const char *path, size_t *nlines, char ***store)
+static char *keep(struct reader *r, char *buf)
 {
-	struct line *lines = NULL;
-	size_t n = 0, cap = 0;
-	char **bufs = NULL;
-	size_t nbufs = 0, capbufs = 0;
+	FG_GROW(r->bufs, r->nbufs, r->capbufs);
+	r->bufs[r->nbufs++] = buf;
+	return buf;
+}
+
+/* An include's path: relative to the including file's directory. */
+static char *include_path(const char *from, const char *name)
+{
+	const char *slash = strrchr(from, '/');
+	if (name[0] == '/' || !slash)
+		return fg_xstrdup(name);
+	size_t dir = (size_t)(slash - from) + 1;
+	char *p = fg_xrealloc(NULL, dir + strlen(name) + 1, 1);
+	memcpy(p, from, dir);
+	strcpy(p + dir, name);
+	return p;
+}
+
+static void read_file(struct reader *r, const char *path, int depth, const char *where);
+
+static void add_line(struct reader *r, const char *path, unsigned no, int argc, char **argv, int depth)
+{
+	if (!strcmp(argv[0], "include")) {
+		if (argc != 2)
+			fg_die(current_where, "usage: include FILE");
+		char *file = keep(r, include_path(path, argv[1]));
+		read_file(r, file, depth + 1, current_where);
+		return;
+	}
+	char **v = fg_xrealloc(NULL, (size_t)argc + 1, sizeof(char *));
+	keep(r, (char *)v);
+	memcpy(v, argv, (size_t)argc * sizeof(char *));
+	v[argc] = NULL;
+	FG_GROW(r->lines, r->n, r->cap);
+	r->lines[r->n++] = (struct line){ path, no, argc, v };
+}
+
+static void read_file(struct reader *r, const char *path, int depth, const char *where)
+{
+	if (depth > MAX_INCLUDE_DEPTH)
+		fg_die(where, "includes nested deeper than %d", MAX_INCLUDE_DEPTH);
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	if (!f)
+		fg_die(where, "cannot open scenario %s: %s", path, strerror(errno));
 	char buf[MAX_LINE];
 	unsigned no = 0;
 	while (fgets(buf, sizeof(buf), f)) {
@@ -332,71 +385,50 @@ static struct line *read_lines(FILE *f, const char *path, size_t *nlines, char *
 		set_where(path, no);
 		if (!strchr(buf, '\n') && !feof(f))
 			fg_die(current_where, "line longer than %d bytes", MAX_LINE - 1);
-		char *copy = fg_xstrdup(buf);
+		char *copy = keep(r, fg_xstrdup(buf));
 		char *argv[MAX_WORDS];
 		int argc = split_words(copy, argv, current_where);
-		if (!argc) {
-			free(copy);
-			continue;
-		}
-		FG_GROW(bufs, nbufs, capbufs);
-		bufs[nbufs++] = copy;
-		FG_GROW(lines, n, cap);
-		lines[n].no = no;
-		lines[n].argc = argc;
-		lines[n].argv = fg_xrealloc(NULL, (size_t)argc + 1, sizeof(char *));
-		memcpy(lines[n].argv, argv, (size_t)argc * sizeof(char *));
-		lines[n].argv[argc] = NULL;
-		n++;
+		if (argc)
+			add_line(r, path, no, argc, argv, depth);
 	}
-	FG_GROW(bufs, nbufs, capbufs);
-	bufs[nbufs] = NULL;
-	*nlines = n;
-	*store = bufs;
-	return lines;
+	if (f != stdin)
+		fclose(f);
 }
 
-static void run_pass(struct fg_machine *m, const char *path, struct line *lines, size_t n, bool early)
+static void run_pass(struct fg_machine *m, struct reader *r, bool early)
 {
-	for (size_t i = 0; i < n; i++) {
-		set_where(path, lines[i].no);
-		const struct fg_directive *d = find_directive(lines[i].argv[0]);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct line *l = &r->lines[i];
+		set_where(l->path, l->no);
+		const struct fg_directive *d = find_directive(l->argv[0]);
 		if (!d)
-			fg_die(current_where, "unknown directive '%s'", lines[i].argv[0]);
+			fg_die(current_where, "unknown directive '%s'", l->argv[0]);
 		if (d->early != early)
 			continue;
-		if (d->handle(m, lines[i].argc, lines[i].argv, current_where) != 0)
+		if (d->handle(m, l->argc, l->argv, current_where) != 0)
 			fg_die(current_where, "%s failed", d->name);
 	}
 }
 
 int fg_scenario_load(struct fg_machine *m, const char *path)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	if (!f)
-		fg_die("forge", "cannot open scenario %s: %s", path, strerror(errno));
-	size_t n;
-	char **bufs;
-	struct line *lines = read_lines(f, path, &n, &bufs);
-	if (f != stdin)
-		fclose(f);
+	struct reader r = { 0 };
+	read_file(&r, path, 0, "forge");
 	if (fg_cli_profile) {
 		snprintf(current_where, sizeof(current_where), "--profile");
 		use_profile(m, fg_cli_profile, current_where);
 	}
-	run_pass(m, path, lines, n, true);
+	run_pass(m, &r, true);
 	snprintf(current_where, sizeof(current_where), "%s", path);
 	fg_machine_setup(m);
-	run_pass(m, path, lines, n, false);
+	run_pass(m, &r, false);
 	snprintf(current_where, sizeof(current_where), "%s", path);
 	fg_finish(m);
 	snprintf(current_where, sizeof(current_where), "forge");
-	for (size_t i = 0; i < n; i++)
-		free(lines[i].argv);
-	free(lines);
-	for (size_t i = 0; bufs[i]; i++)
-		free(bufs[i]);
-	free(bufs);
+	free(r.lines);
+	for (size_t i = 0; i < r.nbufs; i++)
+		free(r.bufs[i]);
+	free(r.bufs);
 	return 0;
 }
 
