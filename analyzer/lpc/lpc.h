@@ -115,6 +115,25 @@ struct ld_lpc_port {
 	/* Handles that reach the port: the first owner pid seen, and how many. */
 	uint64_t handle_pid;
 	size_t nhandles;
+
+	/* ALPC only (flavor == LD_LPC_FLAVOR_ALPC). The generic fields map as:
+	 * connection_port = CommunicationInfo->ConnectionPort, connected_port =
+	 * the peer communication port, flags = u1.State, nqueued = main + large
+	 * queue, ndata_info = pending queue, nreply_chain = WaitQueue threads. */
+	struct {
+		uint64_t communication_info;
+		uint64_t server_comm_port, client_comm_port;
+		unsigned type_bits;         /* u1.s1.Type: 1 connection, 2 client, 3 server comm */
+		bool kind_from_links;       /* kind decided by CommunicationInfo, not by the Type bits */
+		bool connection_pending, connection_refused, lpc_mode, has_completion_list;
+		uint64_t completion_port, completion_list, port_context;
+		uint32_t attributes_flags, max_message_length;
+		uint64_t sequence_no;
+		/* the port's own counters, and what walking the queues found */
+		uint32_t main_length, large_length, pending_length, canceled_length, direct_length, wait_length;
+		size_t nmain, nlarge, npending, ncanceled, ndirect;
+		struct ld_walk_result pending_walk, canceled_walk, direct_walk, large_walk;
+	} alpc;
 };
 
 /* ---- messages ---- */
@@ -126,8 +145,10 @@ enum ld_msg_where {
 	LD_MSG_THREAD,              /* held by a thread (LpcReplyMessage / AlpcMessage) */
 	LD_MSG_CANCELED,            /* ALPC CanceledQueue */
 	LD_MSG_DIRECT,              /* ALPC DirectQueue */
+	LD_MSG_PENDING,             /* ALPC PendingQueue: received, not yet replied to */
+	LD_MSG_LARGE,               /* ALPC LargeMessageQueue */
 };
-/* "receive_queue", "data_info", "thread", "canceled", "direct", "none" */
+/* "receive_queue", "data_info", "thread", "canceled", "direct", "pending", "large_queue", "none" */
 const char *ld_msg_where_name(enum ld_msg_where w);
 
 #define LD_LPC_PREVIEW_MAX 64
@@ -159,6 +180,19 @@ struct ld_lpc_message {
 	uint8_t preview[LD_LPC_PREVIEW_MAX];  /* first bytes of the data, bounded */
 	size_t npreview;
 	bool preview_truncated;
+
+	/* ALPC only (flavor == LD_LPC_FLAVOR_ALPC): KALPC_MESSAGE details. */
+	struct {
+		uint32_t sequence_no;
+		unsigned queue_type;        /* u1.s1.QueueType: 1 main, 2 large, 3 pending, 4 direct, 5 reply */
+		bool canceled;              /* u1.s1.Canceled */
+		bool reply_wait_reply;
+		uint64_t port_queue;        /* the port whose queue holds it, 0 none */
+		uint64_t owner_port;        /* the sender's port */
+		uint64_t connection_port;
+		uint64_t quota_process;
+		uint32_t attributes;        /* MessageAttributes.ValidAttributes (ALPC_MESSAGE_*_ATTRIBUTE) */
+	} alpc;
 };
 /* LPC type name of the low byte ("LPC_REQUEST" … "LPC_CONNECTION_REQUEST"), "UNKNOWN". */
 const char *ld_lpc_type_name(uint16_t type);
@@ -183,6 +217,7 @@ struct ld_lpc_thread {
 	bool received_valid;        /* LpcReceivedMsgIdValid (or: ALPC message with ServerThread == this) */
 	uint32_t received_message_id;
 	uint64_t receive_port;      /* WrLpcReceive: the port listened on, 0 unknown */
+	size_t rundown_port;        /* index of the port whose reply chain (rundown queue) holds it, NONE */
 	size_t wait;                /* index into waits when a reply waiter, LD_LPC_NONE */
 	size_t lock;                /* index into locks: the mutant or thread object this
 				       thread waits on, when its owner is known; LD_LPC_NONE */
@@ -196,8 +231,10 @@ enum ld_wait_status {
 	LD_WAIT_QUEUED,             /* the message is on the server's receive queue */
 	LD_WAIT_NO_SERVER,          /* the server side is gone (port deleted/closed, process exiting) */
 	LD_WAIT_LOST,               /* received, but no server thread claims it */
+	LD_WAIT_PENDING,            /* ALPC: delivered to a (thread-pool) server thread that is no
+				       longer blocked on it; server_thread names that last receiver */
 };
-/* "processing", "queued", "no_server", "lost", "unknown" */
+/* "processing", "queued", "no_server", "lost", "pending", "unknown" */
 const char *ld_wait_status_name(enum ld_wait_status s);
 
 struct ld_lpc_wait {
@@ -231,8 +268,9 @@ enum ld_end_kind {
 	LD_END_WAIT,                /* the last server thread waits on a non-LPC object */
 	LD_END_RECEIVING,           /* the last server thread waits to receive (it has moved on) */
 	LD_END_NOT_WAITING,         /* the last server thread is running / ready */
+	LD_END_PENDING,             /* ALPC: the request sits at the server, its last receiver moved on */
 };
-/* "cycle", "queued", "no_server", "lost", "unknown", "wait", "receiving", "not_waiting", "none" */
+/* "cycle", "queued", "no_server", "lost", "unknown", "wait", "receiving", "not_waiting", "pending", "none" */
 const char *ld_end_kind_name(enum ld_end_kind k);
 
 enum ld_wait_object_kind {

@@ -57,7 +57,7 @@ static void chain_end(struct ld_kernel *k, const struct ld_lpc_model *m, struct 
 		static const enum ld_end_kind of_status[] = {
 			[LD_WAIT_UNKNOWN] = LD_END_UNKNOWN, [LD_WAIT_PROCESSING] = LD_END_UNKNOWN,
 			[LD_WAIT_QUEUED] = LD_END_QUEUED, [LD_WAIT_NO_SERVER] = LD_END_NO_SERVER,
-			[LD_WAIT_LOST] = LD_END_LOST,
+			[LD_WAIT_LOST] = LD_END_LOST, [LD_WAIT_PENDING] = LD_END_PENDING,
 		};
 		e->status = m->waits[w].status;
 		e->kind = (unsigned)e->status < LD_ARRAY_SIZE(of_status) ? of_status[e->status] : LD_END_UNKNOWN;

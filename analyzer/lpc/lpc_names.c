@@ -44,6 +44,8 @@ const char *ld_msg_where_name(enum ld_msg_where w)
 		[LD_MSG_THREAD] = "thread",
 		[LD_MSG_CANCELED] = "canceled",
 		[LD_MSG_DIRECT] = "direct",
+		[LD_MSG_PENDING] = "pending",
+		[LD_MSG_LARGE] = "large_queue",
 	};
 	return NAME_OF(n, w, "none");
 }
@@ -67,6 +69,7 @@ const char *ld_wait_status_name(enum ld_wait_status s)
 		[LD_WAIT_QUEUED] = "queued",
 		[LD_WAIT_NO_SERVER] = "no_server",
 		[LD_WAIT_LOST] = "lost",
+		[LD_WAIT_PENDING] = "pending",
 	};
 	return NAME_OF(n, s, "unknown");
 }
@@ -83,6 +86,7 @@ const char *ld_end_kind_name(enum ld_end_kind k)
 		[LD_END_WAIT] = "wait",
 		[LD_END_RECEIVING] = "receiving",
 		[LD_END_NOT_WAITING] = "not_waiting",
+		[LD_END_PENDING] = "pending",
 	};
 	return NAME_OF(n, k, "none");
 }

@@ -1,0 +1,309 @@
+/* alpc_port.c — _ALPC_PORT (SEMANTICS §4.1): kind, name, owner, the shared
+ * CommunicationInfo, state bits, attributes; then its queues (Main, Large,
+ * Pending, Direct, Canceled) and the threads waiting to receive on it
+ * (WaitQueue). Every walk is bounded and its end kept on the port. */
+#include "lpc-alpc-priv.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The kind, by which slot of the shared CommunicationInfo names this port;
+ * the Type bits decide only when the links do not (SEMANTICS §4.1). */
+static void kind_of(struct ld_lpc_port *p)
+{
+	uint64_t a = p->addr;
+	p->alpc.kind_from_links = true;
+	if (p->alpc.communication_info && a == p->connection_port)
+		p->kind = LD_PORT_CONNECTION;
+	else if (p->alpc.communication_info && a == p->alpc.server_comm_port)
+		p->kind = LD_PORT_SERVER_COMM;
+	else if (p->alpc.communication_info && a == p->alpc.client_comm_port)
+		p->kind = LD_PORT_CLIENT_COMM;
+	else {
+		p->alpc.kind_from_links = false;
+		switch (p->alpc.type_bits) {
+		case ALPC_TYPE_CONNECTION: p->kind = LD_PORT_CONNECTION; break;
+		case ALPC_TYPE_CLIENT: p->kind = LD_PORT_CLIENT_COMM; break;
+		case ALPC_TYPE_SERVER: p->kind = LD_PORT_SERVER_COMM; break;
+		default: p->kind = LD_PORT_UNCONNECTED; break;
+		}
+	}
+	if (p->kind == LD_PORT_CLIENT_COMM)
+		p->connected_port = p->alpc.server_comm_port;
+	else if (p->kind == LD_PORT_SERVER_COMM)
+		p->connected_port = p->alpc.client_comm_port;
+}
+
+static void read_links(struct alpc *d, struct ld_lpc_port *p)
+{
+	uint64_t ci = p->alpc.communication_info, v;
+	if (!ci || !ld_kernel_is_kva(d->k, ci))
+		return;
+	if (alpc_get(d, ci, &d->f.ci_conn, &v))
+		p->connection_port = v;
+	if (alpc_get(d, ci, &d->f.ci_server, &v))
+		p->alpc.server_comm_port = v;
+	if (alpc_get(d, ci, &d->f.ci_client, &v))
+		p->alpc.client_comm_port = v;
+}
+
+static void read_counters(struct alpc *d, struct ld_lpc_port *p)
+{
+	uint64_t v;
+#define CNT(field, member) p->alpc.member = alpc_get(d, p->addr, &d->f.field, &v) ? (uint32_t)v : 0
+	CNT(po_main_len, main_length);
+	CNT(po_large_len, large_length);
+	CNT(po_pending_len, pending_length);
+	CNT(po_direct_len, direct_length);
+	CNT(po_canceled_len, canceled_length);
+	CNT(po_wait_len, wait_length);
+#undef CNT
+}
+
+static void read_port(struct alpc *d, struct ld_lpc_port *p)
+{
+	uint64_t state, v;
+	ld_status st = ld_read_field(d->k, p->addr, &d->f.po_state, &state);
+	if (st != LD_OK) {
+		p->read_status = st;
+		return;
+	}
+#define FIELD(name) (alpc_get(d, p->addr, &d->f.name, &v) ? v : 0)
+	p->readable = true;
+	p->flags = (uint32_t)state;
+	p->alpc.type_bits = (unsigned)FIELD(po_type);
+	p->alpc.connection_pending = FIELD(po_pending_conn) != 0;
+	p->alpc.connection_refused = FIELD(po_refused) != 0;
+	p->alpc.lpc_mode = FIELD(po_lpc) != 0;
+	p->alpc.has_completion_list = FIELD(po_has_clist) != 0;
+	p->disconnected = FIELD(po_disconnected) != 0;
+	p->closed = FIELD(po_closed) != 0;
+	p->waitable = FIELD(po_waitable) != 0;
+	p->alpc.communication_info = FIELD(po_comm);
+	p->owner_process = FIELD(po_owner);
+	p->alpc.completion_port = FIELD(po_completion_port);
+	p->alpc.completion_list = FIELD(po_completion_list);
+	p->alpc.port_context = p->port_context = FIELD(po_context);
+	p->alpc.attributes_flags = (uint32_t)FIELD(po_attr_flags);
+	p->alpc.max_message_length = (uint32_t)FIELD(po_attr_maxlen);
+	p->max_message_length = p->alpc.max_message_length;
+	p->alpc.sequence_no = FIELD(po_seq);
+	if (p->waitable)
+		p->semaphore = FIELD(po_semaphore);
+#undef FIELD
+	read_links(d, p);
+	kind_of(p);
+	read_counters(d, p);
+	uint64_t sig;
+	if (p->semaphore && alpc_get(d, p->semaphore, &d->f.sem_signal, &sig)) {
+		p->semaphore_known = true;
+		p->semaphore_count = (int32_t)sig;
+	}
+	const struct ld_process *pr = p->owner_process ? lpc_process_by_addr(d->m, p->owner_process) : NULL;
+	if (pr) {
+		p->owner_pid = pr->pid;
+		p->owner_known = true;
+	}
+}
+
+ld_status alpc_port_note(struct alpc *d, uint64_t addr, unsigned found_by, size_t *index)
+{
+	size_t i = ld_lpc_port_index(d->m, addr);
+	if (i != LD_LPC_NONE) {
+		d->m->ports[i].found_by |= found_by;
+		if (index)
+			*index = i;
+		return LD_OK;
+	}
+	if (!addr || !ld_kernel_is_kva(d->k, addr))
+		return ld_fail(LD_ERR_ARG, "ALPC port address %#llx is not a kernel address",
+			       (unsigned long long)addr);
+	struct ld_lpc_port p = { .addr = addr, .flavor = LD_LPC_FLAVOR_ALPC, .found_by = found_by };
+	read_port(d, &p);
+	if (!p.readable)
+		ld_warn("ALPC port %#llx: %s", (unsigned long long)addr, ld_status_name(p.read_status));
+	return ld_lpc_add_port(d->m, &p, index);
+}
+
+/* ---- walks ---- */
+
+struct walk_arg {
+	struct alpc *d;
+	size_t port;
+	enum ld_msg_where where;
+	uint32_t entry_off;        /* Entry, or CancelListEntry for the canceled queue */
+	ld_status st;
+};
+
+static bool message_cb(struct ld_kernel *k, uint64_t entry, void *arg)
+{
+	(void)k;
+	struct walk_arg *a = arg;
+	a->st = alpc_message_note(a->d, entry - a->entry_off, LD_FOUND_QUEUE, a->where,
+				  a->d->m->ports[a->port].addr, NULL);
+	return a->st == LD_OK || a->st == LD_ERR_ARG;
+}
+
+static bool waiter_cb(struct ld_kernel *k, uint64_t entry, void *arg)
+{
+	(void)k;
+	struct walk_arg *a = arg;
+	size_t t = ld_lpc_thread_index(a->d->m, entry - a->d->f.et_wait_entry.off);
+	if (t != LD_LPC_NONE)
+		a->d->m->threads[t].receive_port = a->d->m->ports[a->port].addr;
+	return true;
+}
+
+static void warn_walk(const char *what, const struct ld_lpc_port *p, const struct ld_walk_result *r)
+{
+	if (r->end == LD_WALK_DONE || r->end == LD_WALK_STOPPED)
+		return;
+	ld_warn("%s of ALPC port %#llx ended early (%s at %#llx after %zu entries)", what,
+		(unsigned long long)p->addr, ld_walk_end_name(r->end), (unsigned long long)r->bad_va,
+		r->count);
+}
+
+static void warn_count(const char *what, const struct ld_lpc_port *p, uint32_t counter, size_t found,
+		       const struct ld_walk_result *r)
+{
+	if (r->end == LD_WALK_DONE && counter != found)
+		ld_warn("%s of ALPC port %#llx: its length says %u, the list holds %zu", what,
+			(unsigned long long)p->addr, counter, found);
+}
+
+/* A queue whose next message cannot be read still has that message: keep it,
+ * unavailable, rather than drop it. */
+static ld_status note_unreadable_tail(struct walk_arg *a, uint64_t head, const struct ld_walk_result *r,
+				      size_t *count)
+{
+	if (r->end != LD_WALK_UNREADABLE || r->bad_va == head || !r->bad_va)
+		return LD_OK;
+	uint64_t msg = r->bad_va - a->entry_off;
+	if (ld_lpc_message_index(a->d->m, msg) != LD_LPC_NONE)
+		return LD_OK;
+	(*count)++;
+	ld_status st = alpc_message_note(a->d, msg, LD_FOUND_QUEUE, a->where, a->d->m->ports[a->port].addr, NULL);
+	return st == LD_ERR_ARG ? LD_OK : st;
+}
+
+static ld_status walk_queue(struct alpc *d, size_t i, const struct ld_fref *head_f, const struct ld_fref *entry_f,
+			    enum ld_msg_where where, struct ld_walk_result *res, size_t *count)
+{
+	struct walk_arg a = { .d = d, .port = i, .where = where, .entry_off = entry_f->off, .st = LD_OK };
+	memset(res, 0, sizeof(*res));
+	*count = 0;
+	if (!head_f->valid || !entry_f->valid)
+		return LD_OK;
+	uint64_t head = d->m->ports[i].addr + head_f->off;
+	ld_list_walk(d->k, head, ALPC_QUEUE_LIMIT, message_cb, &a, res);
+	if (a.st != LD_OK && a.st != LD_ERR_ARG)
+		return a.st;
+	*count = res->count;
+	return note_unreadable_tail(&a, head, res, count);
+}
+
+static void port_name(struct alpc *d, struct ld_lpc_port *p)
+{
+	char path[LD_LPC_NAME_MAX];
+	if (ld_object_path(d->k, p->addr, path, sizeof(path)) == LD_OK && path[0]) {
+		snprintf(p->name, sizeof(p->name), "%s", path);
+		p->name_known = true;
+	}
+}
+
+static ld_status walk_queues(struct alpc *d, size_t i)
+{
+	struct {
+		const struct ld_fref *head, *entry;
+		enum ld_msg_where where;
+		const char *what;
+	} q[] = {
+		{ &d->f.po_main, &d->f.msg_entry, LD_MSG_RECEIVE_QUEUE, "main queue" },
+		{ &d->f.po_large, &d->f.msg_entry, LD_MSG_LARGE, "large message queue" },
+		{ &d->f.po_pending, &d->f.msg_entry, LD_MSG_PENDING, "pending queue" },
+		{ &d->f.po_direct, &d->f.msg_entry, LD_MSG_DIRECT, "direct queue" },
+		{ &d->f.po_canceled, &d->f.msg_cancel_entry, LD_MSG_CANCELED, "canceled queue" },
+	};
+	struct ld_walk_result res[LD_ARRAY_SIZE(q)];
+	size_t n[LD_ARRAY_SIZE(q)];
+	for (size_t j = 0; j < LD_ARRAY_SIZE(q); j++) {
+		ld_status st = walk_queue(d, i, q[j].head, q[j].entry, q[j].where, &res[j], &n[j]);
+		if (st != LD_OK)
+			return st;
+		warn_walk(q[j].what, &d->m->ports[i], &res[j]);
+	}
+	struct ld_lpc_port *p = &d->m->ports[i];   /* the array may have grown */
+	p->queue_walk = res[0];
+	p->alpc.large_walk = res[1];
+	p->alpc.pending_walk = p->data_info_walk = res[2];
+	p->alpc.direct_walk = res[3];
+	p->alpc.canceled_walk = res[4];
+	p->alpc.nmain = n[0];
+	p->alpc.nlarge = n[1];
+	p->alpc.npending = p->ndata_info = n[2];
+	p->alpc.ndirect = n[3];
+	p->alpc.ncanceled = n[4];
+	p->nqueued = n[0] + n[1];
+	warn_count("main queue", p, p->alpc.main_length, n[0], &res[0]);
+	warn_count("pending queue", p, p->alpc.pending_length, n[2], &res[2]);
+	return LD_OK;
+}
+
+static ld_status walk_port(struct alpc *d, size_t i)
+{
+	if (!d->m->ports[i].readable)
+		return LD_OK;
+	if (d->m->ports[i].kind == LD_PORT_CONNECTION)
+		port_name(d, &d->m->ports[i]);
+	ld_status st = walk_queues(d, i);
+	if (st != LD_OK)
+		return st;
+	struct ld_lpc_port *p = &d->m->ports[i];
+	struct walk_arg a = { .d = d, .port = i };
+	memset(&p->reply_chain_walk, 0, sizeof(p->reply_chain_walk));
+	ld_list_walk(d->k, p->addr + d->f.po_wait.off, ALPC_WAITERS_LIMIT, waiter_cb, &a, &p->reply_chain_walk);
+	p->nreply_chain = p->reply_chain_walk.count;
+	warn_walk("wait queue", p, &p->reply_chain_walk);
+	return LD_OK;
+}
+
+/* Communication ports show their connection port's name. */
+static void inherit_name(struct ld_lpc_model *m, struct ld_lpc_port *p)
+{
+	if (p->name_known || !p->connection_port || p->connection_port == p->addr)
+		return;
+	size_t c = ld_lpc_port_index(m, p->connection_port);
+	if (c == LD_LPC_NONE || !m->ports[c].name_known)
+		return;
+	snprintf(p->name, sizeof(p->name), "%s", m->ports[c].name);
+	p->name_known = true;
+}
+
+/* A port whose OwnerProcess could not be placed: the process holding its handle. */
+static void owner_fallback(const struct ld_lpc_model *m, struct ld_lpc_port *p)
+{
+	if (!p->readable || p->owner_known || !p->nhandles)
+		return;
+	const struct ld_process *pr = lpc_process_by_pid(m, p->handle_pid);
+	if (!pr)
+		return;
+	p->owner_process = pr->addr;
+	p->owner_pid = pr->pid;
+	p->owner_known = true;
+}
+
+ld_status alpc_ports_walk(struct alpc *d, size_t from)
+{
+	for (size_t i = from; i < d->m->nports; i++) {
+		if (ld_check_interrupt())
+			return ld_fail(LD_ERR_INTERRUPTED, "interrupted walking ALPC ports");
+		ld_status st = walk_port(d, i);
+		if (st != LD_OK)
+			return st;
+	}
+	for (size_t i = 0; i < d->m->nports; i++) {
+		inherit_name(d->m, &d->m->ports[i]);
+		owner_fallback(d->m, &d->m->ports[i]);
+	}
+	return LD_OK;
+}
