@@ -89,11 +89,19 @@ bool ld_kdbg_header_ok(enum ld_arch arch, const uint8_t *hdr, uint64_t kern_base
 /* kernel_kdbg_decode.c: the Windows 8+ x64 encoding (DUMP-FORMATS.md §4.3). */
 uint64_t ld_kdbg_decode_qword(uint64_t e, uint64_t wait_never, uint64_t wait_always,
 			      uint64_t flag_va);
-/* Locate KiWaitNever/KiWaitAlways/KdpDataBlockEncoded/KdDebuggerDataBlock by
- * disassembling the image's code; LD_ERR_NOT_FOUND when the pattern is absent. */
-ld_status ld_kdbg_find_decoder(struct ld_kernel *k, uint64_t image_base, uint64_t *kdbg_va,
-			       uint64_t *flag_va, uint64_t *wait_never_va,
-			       uint64_t *wait_always_va);
+/* What the code that copies KDBG out names: KdDebuggerDataBlock, the
+ * KdpDataBlockEncoded flag, and the qword variables it loads, among which
+ * KiWaitNever and KiWaitAlways (in load order; roles confirmed by decoding). */
+#define LD_KDBG_MAX_KEYS 4
+struct ld_kdbg_decoder {
+	uint64_t kdbg_va, flag_va;
+	uint64_t keys[LD_KDBG_MAX_KEYS];
+	unsigned nkeys;
+};
+/* Find it by disassembling the image's executable sections;
+ * LD_ERR_NOT_FOUND when the pattern is absent. */
+ld_status ld_kdbg_find_decoder(struct ld_kernel *k, uint64_t image_base,
+			       struct ld_kdbg_decoder *out);
 
 /* kernel_shared_data.c: KUSER_SHARED_DATA facts. */
 uint64_t ld_kernel_shared_data_va(enum ld_arch arch);

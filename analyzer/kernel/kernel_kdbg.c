@@ -179,31 +179,33 @@ static bool block_valid(struct ld_kernel *k, uint64_t va, const struct kdbg_keys
 	return base != 0 || ld_kernel_pe_info(k, kb, NULL, NULL);
 }
 
-/* Windows 8+ x64: keys from the image's code, tried in both orders (the
- * code loads KiWaitNever first on the builds seen, but the roles are checked
- * by decoding, not assumed). */
+/* Windows 8+ x64: keys from the image's code. Every ordered pair of the
+ * qword variables the code loads is tried (the builds seen load KiWaitNever
+ * first, but roles are checked by decoding, not assumed). */
 static bool try_encoded(struct ld_kernel *k, uint64_t image_base, uint64_t want_va,
 			uint64_t check_base, enum ld_fact_source from)
 {
-	uint64_t kdbg_va, flag_va, never_va, always_va, a, b;
+	struct ld_kdbg_decoder d;
+	uint64_t val[LD_KDBG_MAX_KEYS];
 	uint8_t flag;
 
-	if (k->info.arch != LD_ARCH_X64 ||
-	    ld_kdbg_find_decoder(k, image_base, &kdbg_va, &flag_va, &never_va, &always_va) != LD_OK)
+	if (k->info.arch != LD_ARCH_X64 || ld_kdbg_find_decoder(k, image_base, &d) != LD_OK)
 		return false;
-	if (want_va && want_va != kdbg_va)
-		return false;
-	if (ld_kernel_read_u8(k, flag_va, &flag) != LD_OK ||
-	    ld_kernel_read_u64(k, never_va, &a) != LD_OK ||
-	    ld_kernel_read_u64(k, always_va, &b) != LD_OK)
+	if ((want_va && want_va != d.kdbg_va) || ld_kernel_read_u8(k, d.flag_va, &flag) != LD_OK)
 		return false;
 	if (flag == 0)   /* decoded in place (a debugger attached): plain */
-		return block_valid(k, kdbg_va, NULL, check_base) &&
-		       adopt(k, kdbg_va, NULL, from) == LD_OK;
-	struct kdbg_keys orders[2] = { { a, b, flag_va }, { b, a, flag_va } };
-	for (int i = 0; i < 2; i++)
-		if (block_valid(k, kdbg_va, &orders[i], check_base))
-			return adopt(k, kdbg_va, &orders[i], from) == LD_OK;
+		return block_valid(k, d.kdbg_va, NULL, check_base) &&
+		       adopt(k, d.kdbg_va, NULL, from) == LD_OK;
+	for (unsigned i = 0; i < d.nkeys; i++)
+		if (ld_kernel_read_u64(k, d.keys[i], &val[i]) != LD_OK)
+			val[i] = 0;
+	for (unsigned i = 0; i < d.nkeys; i++) {
+		for (unsigned j = 0; j < d.nkeys; j++) {
+			struct kdbg_keys keys = { val[i], val[j], d.flag_va };
+			if (i != j && block_valid(k, d.kdbg_va, &keys, check_base))
+				return adopt(k, d.kdbg_va, &keys, from) == LD_OK;
+		}
+	}
 	return false;
 }
 

@@ -13,7 +13,9 @@
  * `lea reg, [rip+KdDebuggerDataBlock]`, loads the two keys with qword
  * `mov`/`xor reg, [rip+key]`, and byte-swaps. We look for the cmp's opcode
  * (80 3D disp32 00) in executable sections and disassemble forward from
- * each hit; the roles of the two keys are confirmed later by decoding.
+ * each hit to the routine's end, keeping up to four qword variables it
+ * loads; which two are the keys, and in which role, is settled later by
+ * decoding the block's header.
  */
 #include "kernel-priv.h"
 
@@ -49,8 +51,7 @@ uint64_t ld_kdbg_decode_qword(uint64_t e, uint64_t wait_never, uint64_t wait_alw
 }
 
 struct decoder {
-	uint64_t flag_va, kdbg_va, keys[2];
-	unsigned nkeys;
+	struct ld_kdbg_decoder d;
 	bool bswap;
 };
 
@@ -67,45 +68,53 @@ static bool rip_operand(const cs_insn *in, int *idx, uint64_t *target)
 	return false;
 }
 
-/* Look at one instruction after the cmp; true when the pattern is complete. */
-static bool note_insn(struct decoder *d, const cs_insn *in)
+static bool have_key(const struct ld_kdbg_decoder *d, uint64_t t)
 {
+	for (unsigned i = 0; i < d->nkeys; i++)
+		if (d->keys[i] == t)
+			return true;
+	return false;
+}
+
+/* Look at one instruction after the cmp: the block's lea, qword loads from
+ * rip-relative variables (the keys among them), the bswap. */
+static void note_insn(struct decoder *dc, const cs_insn *in)
+{
+	struct ld_kdbg_decoder *d = &dc->d;
 	uint64_t t;
 	int idx;
 
 	if (in->id == X86_INS_BSWAP)
-		d->bswap = true;
+		dc->bswap = true;
 	else if (in->id == X86_INS_LEA && rip_operand(in, &idx, &t)) {
 		if (!d->kdbg_va && t != d->flag_va)
 			d->kdbg_va = t;
 	} else if ((in->id == X86_INS_MOV || in->id == X86_INS_XOR) && rip_operand(in, &idx, &t) &&
-		   idx == 1 && in->detail->x86.operands[1].size == 8 && d->nkeys < 2 &&
-		   (d->nkeys == 0 || d->keys[0] != t)) {
+		   idx == 1 && in->detail->x86.operands[1].size == 8 &&
+		   d->nkeys < LD_KDBG_MAX_KEYS && !have_key(d, t)) {
 		d->keys[d->nkeys++] = t;
 	}
-	return d->bswap && d->kdbg_va && d->nkeys == 2;
 }
 
-static bool analyse(csh h, const uint8_t *code, size_t len, uint64_t va, struct decoder *d)
+static bool analyse(csh h, const uint8_t *code, size_t len, uint64_t va, struct decoder *dc)
 {
 	cs_insn *in;
 	size_t n = cs_disasm(h, code, len, va, DECODER_MAX_INSNS, &in);
-	bool ok = false;
 	int idx;
 
-	memset(d, 0, sizeof *d);
+	memset(dc, 0, sizeof *dc);
 	if (n == 0)
 		return false;
-	if (in[0].id == X86_INS_CMP && rip_operand(&in[0], &idx, &d->flag_va) &&
+	if (in[0].id == X86_INS_CMP && rip_operand(&in[0], &idx, &dc->d.flag_va) &&
 	    in[0].detail->x86.operands[idx].size == 1) {
-		for (size_t i = 1; i < n && !ok; i++) {
+		for (size_t i = 1; i < n; i++) {
 			if (in[i].id == X86_INS_RET || in[i].id == X86_INS_INT3)
 				break;
-			ok = note_insn(d, &in[i]);
+			note_insn(dc, &in[i]);
 		}
 	}
 	cs_free(in, n);
-	return ok;
+	return dc->bswap && dc->d.kdbg_va && dc->d.nkeys >= 2;
 }
 
 static bool scan_code(struct ld_kernel *k, csh h, uint64_t va, uint64_t len, struct decoder *d)
@@ -130,9 +139,8 @@ static bool scan_code(struct ld_kernel *k, csh h, uint64_t va, uint64_t len, str
 	return false;
 }
 
-ld_status ld_kdbg_find_decoder(struct ld_kernel *k, uint64_t image_base, uint64_t *kdbg_va,
-			       uint64_t *flag_va, uint64_t *wait_never_va,
-			       uint64_t *wait_always_va)
+ld_status ld_kdbg_find_decoder(struct ld_kernel *k, uint64_t image_base,
+			       struct ld_kdbg_decoder *out)
 {
 	csh h;
 	struct decoder d;
@@ -154,9 +162,6 @@ ld_status ld_kdbg_find_decoder(struct ld_kernel *k, uint64_t image_base, uint64_
 	if (!found)
 		return ld_fail(LD_ERR_NOT_FOUND, "no KDBG decoding code in the image at 0x%" PRIx64,
 			       image_base);
-	*kdbg_va = d.kdbg_va;
-	*flag_va = d.flag_va;
-	*wait_never_va = d.keys[0];
-	*wait_always_va = d.keys[1];
+	*out = d.d;
 	return LD_OK;
 }

@@ -9,6 +9,7 @@
  *     cmp  byte ptr [rip+KdpDataBlockEncoded], 0
  *     je   done
  *     lea  rdx, [rip+KdDebuggerDataBlock]
+ *     mov  r10, qword ptr [rip+PsLoadedModuleList]   (a decoy load)
  *     mov  rax, qword ptr [rip+KiWaitNever]
  *     mov  r9,  qword ptr [rip+KiWaitAlways]
  *     lea  rcx, [rip+KdpDataBlockEncoded]
@@ -69,13 +70,14 @@ static void write_code(struct fg_machine *m, uint64_t flag, uint64_t never, uint
 {
 	static const uint8_t tmpl[] = {
 		0x80, 0x3d, 0, 0, 0, 0, 0x00,          /*  0: cmp byte ptr [rip+flag], 0 */
-		0x74, 0x1f,                            /*  7: je +31 (to the ret) */
+		0x74, 0x26,                            /*  7: je +38 (to the ret) */
 		0x48, 0x8d, 0x15, 0, 0, 0, 0,          /*  9: lea rdx, [rip+kdbg] */
-		0x48, 0x8b, 0x05, 0, 0, 0, 0,          /* 16: mov rax, [rip+never] */
-		0x4c, 0x8b, 0x0d, 0, 0, 0, 0,          /* 23: mov r9, [rip+always] */
-		0x48, 0x8d, 0x0d, 0, 0, 0, 0,          /* 30: lea rcx, [rip+flag] */
-		0x48, 0x0f, 0xc8,                      /* 37: bswap rax */
-		0xc3,                                  /* 40: ret */
+		0x4c, 0x8b, 0x15, 0, 0, 0, 0,          /* 16: mov r10, [rip+decoy] */
+		0x48, 0x8b, 0x05, 0, 0, 0, 0,          /* 23: mov rax, [rip+never] */
+		0x4c, 0x8b, 0x0d, 0, 0, 0, 0,          /* 30: mov r9, [rip+always] */
+		0x48, 0x8d, 0x0d, 0, 0, 0, 0,          /* 37: lea rcx, [rip+flag] */
+		0x48, 0x0f, 0xc8,                      /* 44: bswap rax */
+		0xc3,                                  /* 47: ret */
 	};
 	uint8_t code[sizeof tmpl];
 	uint64_t va = text_va(m) + CODE_OFFSET;
@@ -83,9 +85,11 @@ static void write_code(struct fg_machine *m, uint64_t flag, uint64_t never, uint
 	memcpy(code, tmpl, sizeof code);
 	put_rip_rel(code, 2, 7, va, flag);
 	put_rip_rel(code, 12, 16, va, m->kdbg_va);
-	put_rip_rel(code, 19, 23, va, never);
-	put_rip_rel(code, 26, 30, va, always);
-	put_rip_rel(code, 33, 37, va, flag);
+	/* Another qword load first, so the analyzer must tell the keys apart. */
+	put_rip_rel(code, 19, 23, va, m->ps_loaded_module_list);
+	put_rip_rel(code, 26, 30, va, never);
+	put_rip_rel(code, 33, 37, va, always);
+	put_rip_rel(code, 40, 44, va, flag);
 	fg_write(m, va, code, sizeof code);
 }
 
