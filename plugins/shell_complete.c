@@ -1,7 +1,7 @@
 /*
  * shell_complete.c — Tab completion in the shell: command names and aliases,
- * options (read from each command's usage line, so commands added to the
- * table later complete too), type and field names for `dt`, pids and process
+ * subcommands and options (read from each command's usage line, so commands
+ * added to the table later complete too), type and field names for `dt`, pids and process
  * names, #N rows of the last listing, and addresses already shown.
  */
 #include "shell-priv.h"
@@ -28,6 +28,27 @@ static void words_of_usage(const char *usage, bool options, void (*fn)(const cha
 			/* "--type NAME", "--min-wait=SECONDS": the option only */
 			word[strcspn(word, "=")] = 0;
 			fn(word, arg);
+		}
+		p += n;
+	}
+}
+
+/* Subcommands: the lowercase words of a usage line other than the command
+ * ("lpc message [ID] | port [ADDR] | thread [ADDR]" → message, port, thread). */
+static void subcommands_of_usage(const struct ld_command *c, void (*fn)(const char *, void *), void *arg)
+{
+	char word[64];
+	for (const char *p = c->usage; *p;) {
+		p += strspn(p, " [|]");
+		size_t n = strcspn(p, " [|]");
+		bool lower = n > 0 && n < sizeof word;
+		for (size_t i = 0; lower && i < n; i++)
+			lower = (p[i] >= 'a' && p[i] <= 'z') || (i > 0 && p[i] == '-');
+		if (lower) {
+			memcpy(word, p, n);
+			word[n] = 0;
+			if (strcmp(word, c->name) != 0)
+				fn(word, arg);
 		}
 		p += n;
 	}
@@ -114,6 +135,8 @@ void shell_complete_candidates(struct ld_cmd_ctx *ctx, char **words, int nwords,
 		complete_rows(ctx, fn, arg);
 		return;
 	}
+	if (c && nwords == 1)
+		subcommands_of_usage(c, fn, arg);
 	if (!strcmp(words[0], "dt") && (nwords == 1 || (prefix[0] && !strchr("0123456789", prefix[0]))))
 		complete_types(ctx, words, nwords, fn, arg);
 	/* !process and process take a name too (shell_alias.c). */
