@@ -142,9 +142,11 @@ static void thread_detail(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, 
 		fprintf(ctx->out, "  Waiting for reply to LPC MessageId %08x:\n", w->message_id);
 		fprintf(ctx->out, "  Current LPC %s\n", ld_text_port(pb, sizeof pb, m, w->port));
 		fprintf(ctx->out, "  status %s: %s\n", ld_wait_status_name(w->status), w->why);
-		if (w->server_port)
-			fprintf(ctx->out, "  in the rundown queue of %s\n", ld_text_port(pb, sizeof pb, m, w->server_port));
 	}
+	/* !lpc thread: the port whose rundown queue (LpcReplyChainHead) holds the thread. */
+	if (s->rundown_port != LD_LPC_NONE)
+		fprintf(ctx->out, "  in the rundown queue of %s\n",
+			ld_text_port(pb, sizeof pb, m, m->ports[s->rundown_port].addr));
 	if (s->received_valid)
 		fprintf(ctx->out, "  Processing LPC MessageId %08x\n", s->received_message_id);
 	if (s->roles & LD_LPC_ROLE_RECEIVER)

@@ -29,7 +29,7 @@ ld_status ld_lpc_model_init(struct ld_lpc_model *m, const struct ld_system *sys,
 	if (!m->threads)
 		return ld_fail(LD_ERR_NOMEM, "LPC state of %zu threads", n);
 	for (size_t i = 0; i < n; i++)
-		m->threads[i].wait = m->threads[i].lock = LD_LPC_NONE;
+		m->threads[i].wait = m->threads[i].lock = m->threads[i].rundown_port = LD_LPC_NONE;
 	return LD_OK;
 }
 

@@ -110,7 +110,7 @@ static bool reply_chain_cb(struct ld_kernel *k, uint64_t entry, void *arg)
 	struct walk_arg *a = arg;
 	size_t t = ld_lpc_thread_index(a->d->m, entry - a->d->f.et_reply_chain.off);
 	if (t != LD_LPC_NONE)
-		a->d->rundown_port[t] = a->port;
+		a->d->rundown_port[t] = a->d->m->threads[t].rundown_port = a->port;
 	return true;
 }
 

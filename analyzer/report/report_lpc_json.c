@@ -146,6 +146,7 @@ json_t *ld_json_lpc_thread(struct ld_kernel *k, const struct ld_lpc_model *m, si
 	ld_json_set(l, "reply_message", ld_json_addr_or_null(s->reply_message));
 	ld_json_set(l, "received_message_id", s->received_valid ? json_integer(s->received_message_id) : json_null());
 	ld_json_set(l, "receive_port", ld_json_addr_or_null(s->receive_port));
+	ld_json_set(l, "rundown_port", s->rundown_port != LD_LPC_NONE ? ld_json_addr(m->ports[s->rundown_port].addr) : json_null());
 	ld_json_set(o, "lpc", l);
 	return o;
 }

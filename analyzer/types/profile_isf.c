@@ -224,9 +224,11 @@ static ld_status one_field(struct isf *c, struct ld_vec *out, const char *tname,
 	snprintf(full, sizeof full, "%s%s", prefix, fname);
 	if (off < 0 || !json_is_object(d))
 		return bad(c, tname, "a field without offset or type");
+	if ((uint64_t)base + (uint64_t)off > tsize) {
+		c->dropped++;   /* a quirk of one member should not cost the whole table */
+		return LD_OK;
+	}
 	struct ld_field f = { .name = full, .offset = base + (uint32_t)off };
-	if ((uint64_t)base + (uint64_t)off > tsize)
-		return bad(c, tname, "a field offset past the end of the struct");
 	ld_status st = describe(c, d, &f);
 	if (st != LD_OK)
 		return st;
