@@ -161,6 +161,7 @@ static const char isf[] =
 	"   \"Process\": {\"offset\": 32, \"type\": {\"kind\": \"pointer\", \"subtype\": {\"kind\": \"struct\", \"name\": \"_EPROCESS\"}}},"
 	"   \"Ptr32\": {\"offset\": 12, \"type\": {\"kind\": \"pointer\", \"base\": \"pointer32\", \"subtype\": {\"kind\": \"base\", \"name\": \"void\"}}},"
 	"   \"v3\": {\"offset\": 60, \"type\": {\"kind\": \"union\", \"name\": \"__anonymous_1a2b\"}},"
+	"   \"Far\": {\"offset\": 100, \"type\": {\"kind\": \"base\", \"name\": \"long\"}},"
 	"   \"Huge\": {\"offset\": 40, \"type\": {\"kind\": \"array\", \"count\": 8, \"subtype\": {\"kind\": \"pointer\", \"subtype\": {\"kind\": \"base\", \"name\": \"void\"}}}}}}},"
 	"\"enums\": {\"_KTHREAD_STATE\": {\"size\": 4, \"base\": \"long\", \"constants\": {\"Ready\": 1, \"Waiting\": 5}}},"
 	"\"symbols\": {\"PsActiveProcessHead\": {\"address\": 12345}, \"ObHeaderCookie\": {\"address\": 99}}}";
@@ -206,6 +207,9 @@ static void check_isf(const char *path)
 	f = ld_type_field(t, "Process");
 	CHECK(f && f->kind == LD_T_PTR && f->size == 8 && strcmp(f->target, "_EPROCESS") == 0, "pointer");
 	CHECK(ld_type_field(t, "Huge") == NULL, "field past the end dropped");
+	CHECK(ld_type_field(t, "Far") == NULL, "field starting past the end dropped");
+	CHECK(ld_warn_count() == 1 && strstr(ld_warn_get(0), "2 fields extend past their struct"),
+	      "one warning for the dropped fields");
 	uint32_t off;
 	CHECK(ld_profile_offset(p, "_ETHREAD", "Links.Blink", &off) == LD_OK && off == 8, "nested");
 	int64_t v;
