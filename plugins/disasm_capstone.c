@@ -29,10 +29,22 @@ ld_status ld_disasm_open(struct ld_kernel *k, csh *out)
 bool ld_disasm_call_before(struct ld_kernel *k, csh cs, uint64_t ret, uint64_t *target)
 {
 	uint8_t code[CALL_MAX_LEN];
+	size_t have = CALL_MAX_LEN;
 	*target = 0;
-	if (ret < CALL_MAX_LEN || ld_kernel_read(k, ret - CALL_MAX_LEN, code, sizeof code) != LD_OK)
+	if (ret < CALL_MAX_LEN)
 		return false;
-	for (size_t len = 2; len <= CALL_MAX_LEN; len++) {
+	if (ld_kernel_read(k, ret - CALL_MAX_LEN, code, sizeof code) != LD_OK) {
+		/* The page before may be unavailable: a short call can still lie
+		 * wholly in ret's page. */
+		have = (size_t)(ret & (LD_PAGE_SIZE - 1));
+		if (have < 2)
+			return false;
+		if (have > CALL_MAX_LEN)
+			have = CALL_MAX_LEN;
+		if (ld_kernel_read(k, ret - have, code + CALL_MAX_LEN - have, have) != LD_OK)
+			return false;
+	}
+	for (size_t len = 2; len <= have; len++) {
 		const uint8_t *p = code + CALL_MAX_LEN - len;
 		size_t left = len;
 		uint64_t at = ret - len;
