@@ -6,7 +6,8 @@
  *     age (RSDS record, kernel_pdb.c). It borrows constants and non-PDB types
  *     from the nearest shipped build and is used whatever validation says.
  *  2. --profile NAME: forced, validated only to explain itself.
- *  3. Otherwise candidates of the dump's layout architecture: the exact build
+ *  3. An ISF on the search path whose PDB GUID/age is the kernel's.
+ *  4. Otherwise candidates of the dump's layout architecture: the exact build
  *     number, then the nearest build of the same NT version, then any build;
  *     each candidate is scored against memory and the best wins.
  *
@@ -260,6 +261,42 @@ static ld_status choose_forced(struct ld_kernel *k, const char *name)
 	return LD_OK;
 }
 
+/* An ISF on the search path made from this very kernel's PDB wins over any
+ * layout chosen by build: same GUID and age means the same binary. The RSDS
+ * record is only read when the search path holds an ISF at all. */
+static const struct ld_profile *isf_for_kernel(struct ld_kernel *k)
+{
+	const struct ld_profile *hit = NULL;
+	struct ld_kernel_pdb pdb;
+	bool have_pdb = false;
+	for (size_t i = 0; i < ld_profile_set_count(k->profiles) && !hit; i++) {
+		const struct ld_profile *p = ld_profile_set_at(k->profiles, i);
+		const char *guid = ld_profile_pdb_guid(p);
+		if (!ld_profile_is_isf(p) || !guid)
+			continue;
+		if (!have_pdb && ld_kernel_pdb_identity(k, &pdb) != LD_OK)
+			return NULL;
+		have_pdb = true;
+		if (strcmp(guid, pdb.guid) == 0 && ld_profile_pdb_age(p) == pdb.age)
+			hit = p;
+	}
+	return hit;
+}
+
+static ld_status choose_by_pdb(struct ld_kernel *k, const struct ld_profile *p)
+{
+	struct ld_verdict v = { .p = p };
+	ld_status st = lend(k, p);
+	if (st != LD_OK)
+		return st;
+	ld_profile_validate(k, &v);
+	if (v.score >= 0 && !v.valid)
+		ld_warn("profile %s matches the kernel's PDB but does not validate against memory (%s)",
+			ld_profile_name(p), v.evidence);
+	publish(k, &v, "kernel PDB GUID/age match; ");
+	return LD_OK;
+}
+
 ld_status ld_kernel_choose_profile(struct ld_kernel *k, const struct ld_kernel_opts *opts)
 {
 	k->info.profile = NULL;
@@ -273,6 +310,9 @@ ld_status ld_kernel_choose_profile(struct ld_kernel *k, const struct ld_kernel_o
 		return choose_symbols(k, opts->symbols);
 	if (opts && opts->profile)
 		return choose_forced(k, opts->profile);
+	const struct ld_profile *isf = isf_for_kernel(k);
+	if (isf)
+		return choose_by_pdb(k, isf);
 	return choose_by_build(k);
 }
 
