@@ -4,6 +4,9 @@
 #include <string.h>
 
 static const struct ld_command commands[] = {
+	{ "alpc", ld_cmd_alpc, LD_CMD_NEEDS_KERNEL,
+	  "alpc port ADDR | message ADDR | process PID | connections ADDR [--pool-scan] [--json] DUMP",
+	  "WinDbg-like ALPC views (!alpc /p, /m, /lpp, /lpc): ports, messages, a process's connections" },
 	{ "db", ld_cmd_db, LD_CMD_NEEDS_KERNEL, "db [/p] ADDR [L COUNT] DUMP", "display bytes (virtual, or physical with /p), WinDbg layout" },
 	{ "dd", ld_cmd_dd, LD_CMD_NEEDS_KERNEL, "dd [/p] ADDR [L COUNT] DUMP", "display 32-bit values" },
 	{ "dp", ld_cmd_dp, LD_CMD_NEEDS_KERNEL, "dp [/p] ADDR [L COUNT] DUMP", "display pointer-sized values" },

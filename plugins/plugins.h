@@ -98,6 +98,7 @@ LD_DECLARE_CMD(profiles);
 LD_DECLARE_CMD(dt);
 LD_DECLARE_CMD(triage);
 LD_DECLARE_CMD(lpc);
+LD_DECLARE_CMD(alpc);
 LD_DECLARE_CMD(physinfo);
 LD_DECLARE_CMD(physread);
 LD_DECLARE_CMD(physscan);

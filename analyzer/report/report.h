@@ -50,6 +50,9 @@ ld_status ld_report_triage_text(FILE *out, struct ld_kernel *k, const struct ld_
 /* One model element as JSON (the same objects the triage document holds). */
 json_t *ld_json_lpc_port(const struct ld_lpc_model *m, size_t i);
 json_t *ld_json_lpc_message(const struct ld_lpc_model *m, size_t i);
+/* The ALPC-only details (report_alpc_json.c), under "alpc" in the two above. */
+json_t *ld_json_alpc_port(const struct ld_lpc_port *p);
+json_t *ld_json_alpc_message(const struct ld_lpc_message *msg);
 json_t *ld_json_lpc_thread(struct ld_kernel *k, const struct ld_lpc_model *m, size_t i);
 json_t *ld_json_lpc_wait(const struct ld_lpc_model *m, size_t i);
 json_t *ld_json_lpc_chain(const struct ld_lpc_model *m, size_t i);

@@ -69,6 +69,8 @@ json_t *ld_json_lpc_port(const struct ld_lpc_model *m, size_t i)
 	ld_json_set(o, "reply_chain_walk", json_string(ld_walk_end_name(p->reply_chain_walk.end)));
 	ld_json_set(o, "data_info_messages", json_integer((json_int_t)p->ndata_info));
 	ld_json_set(o, "handles", json_integer((json_int_t)p->nhandles));
+	if (p->flavor == LD_LPC_FLAVOR_ALPC)
+		ld_json_set(o, "alpc", ld_json_alpc_port(p));
 	return o;
 }
 
@@ -111,6 +113,8 @@ json_t *ld_json_lpc_message(const struct ld_lpc_model *m, size_t i)
 	ld_json_set(o, "port_context", ld_json_addr_or_null(msg->port_context));
 	ld_json_set(o, "preview", preview(msg));
 	ld_json_set(o, "preview_truncated", json_boolean(msg->preview_truncated));
+	if (msg->flavor == LD_LPC_FLAVOR_ALPC)
+		ld_json_set(o, "alpc", ld_json_alpc_message(msg));
 	return o;
 }
 

@@ -60,6 +60,10 @@ static void wait_lines(FILE *f, const struct ld_lpc_model *m, size_t w)
 	if (wt->connect)
 		fprintf(f, "      Waiting for connection to %s (LPC MessageId %08x)\n",
 			ld_text_port(pb, sizeof pb, m, wt->connection_port), wt->message_id);
+	else if (m->flavor == LD_LPC_FLAVOR_ALPC)   /* WinDbg: "Waiting for reply to ALPC Message …" */
+		fprintf(f, "      Waiting for reply to ALPC Message 0x%" PRIx64 " (MessageId %08x) on %s\n",
+			wt->message != LD_LPC_NONE ? m->messages[wt->message].addr : 0, wt->message_id,
+			ld_text_port(pb, sizeof pb, m, wt->port));
 	else
 		fprintf(f, "      Waiting for reply to LPC MessageId %08x on %s\n", wt->message_id,
 			ld_text_port(pb, sizeof pb, m, wt->port));
@@ -76,6 +80,11 @@ static void wait_lines(FILE *f, const struct ld_lpc_model *m, size_t w)
 		break;
 	case LD_WAIT_LOST:
 		fprintf(f, "      -> reply lost: %s\n", wt->why);
+		break;
+	case LD_WAIT_PENDING:
+		fprintf(f, "      -> pending at the server, last received by %s\n",
+			ld_text_thread(tb, sizeof tb, m, wt->server_thread));
+		fprintf(f, "         %s\n", wt->why);
 		break;
 	default:
 		fprintf(f, "      -> unknown: %s\n", wt->why);
@@ -127,6 +136,10 @@ static void end_line(FILE *f, struct ld_kernel *k, const struct ld_lpc_model *m,
 		return;
 	case LD_END_LOST:
 		fprintf(f, "  end: the reply is lost; the client waits until its port is closed\n");
+		return;
+	case LD_END_PENDING:
+		fprintf(f, "  end: the request is pending at the server; the thread that received it has moved on "
+			   "(a thread-pool server: look for the work item, not for a stuck thread)\n");
 		return;
 	default:
 		fprintf(f, "  end: %s\n", ld_end_kind_name(e->kind));
@@ -185,9 +198,9 @@ ld_status ld_report_triage_text(FILE *f, struct ld_kernel *k, const struct ld_lp
 {
 	const struct ld_profile *p = ld_kernel_profile(k);
 	size_t stuck = ld_lpc_stuck_count(m, min_wait), cyc = ncycles(m, min_wait);
-	fprintf(f, "%s: %zu stuck chain%s, %zu deadlock%s; %zu thread%s waiting for LPC replies; %zu port%s, %zu message%s%s\n",
+	fprintf(f, "%s: %zu stuck chain%s, %zu deadlock%s; %zu thread%s waiting for %s replies; %zu port%s, %zu message%s%s\n",
 		p ? ld_profile_name(p) : "?", stuck, stuck == 1 ? "" : "s", cyc, cyc == 1 ? "" : "s",
-		m->nwaits, m->nwaits == 1 ? "" : "s", m->nports, m->nports == 1 ? "" : "s",
+		m->nwaits, m->nwaits == 1 ? "" : "s", m->flavor == LD_LPC_FLAVOR_ALPC ? "ALPC" : "LPC", m->nports, m->nports == 1 ? "" : "s",
 		m->nmessages, m->nmessages == 1 ? "" : "s", m->pool_scanned ? " (pool scanned)" : "");
 	for (size_t i = 0; i < m->nchains; i++) {
 		if (!ld_lpc_chain_visible(m, i, min_wait))
@@ -196,6 +209,6 @@ ld_status ld_report_triage_text(FILE *f, struct ld_kernel *k, const struct ld_lp
 		chain_text(f, k, m, i);
 	}
 	if (stuck == 0)
-		fprintf(f, "No thread is stuck waiting for an LPC reply.\n");
+		fprintf(f, "No thread is stuck waiting for an %s reply.\n", m->flavor == LD_LPC_FLAVOR_ALPC ? "ALPC" : "LPC");
 	return ferror(f) ? ld_fail(LD_ERR_IO, "writing the report") : LD_OK;
 }

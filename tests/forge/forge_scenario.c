@@ -43,6 +43,7 @@
 #include "forge_objects.h"
 #include "forge_stack.h"
 #include "forge_lpc.h"
+#include "forge_alpc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -99,6 +100,10 @@ static const struct fg_directive directives[] = {
 	{ "lpcexit", fg_dir_lpcexit, false },
 	{ "dispatcher", fg_dir_dispatcher, false },
 	{ "lpcdamage", fg_dir_lpcdamage, false },
+	{ "alpcport", fg_dir_alpcport, false },   /* forge_alpc.c: ALPC (forge_alpc.h) */
+	{ "alpcmsg", fg_dir_alpcmsg, false },
+	{ "alpcwait", fg_dir_alpcwait, false },
+	{ "alpcreceive", fg_dir_alpcreceive, false },
 };
 
 const char *fg_cli_profile;

@@ -1,0 +1,428 @@
+/* forge_alpc.c — ALPC ports, messages and thread ALPC state for the forge
+ * (directives in forge_alpc.h). A synchronous request goes to the connection
+ * port's MainQueue, moves to its PendingQueue with ServerThread set when a
+ * server thread receives it, and its sender waits with AlpcMessage pointing
+ * at it (SEMANTICS §4.4). */
+#include "forge-priv.h"
+#include "forge_alpc.h"
+#include "forge_objects.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PORT_T "_ALPC_PORT"
+#define CI_T "_ALPC_COMMUNICATION_INFO"
+#define MSG_T "_KALPC_MESSAGE"
+#define PM_T "_PORT_MESSAGE"
+
+enum { T_CONNECTION = 1, T_CLIENT = 2, T_SERVER = 3 };
+enum { Q_NONE, Q_MAIN, Q_LARGE, Q_PENDING, Q_DIRECT, Q_CANCELED };
+
+struct fg_aport {
+	char *label;
+	uint64_t va, ci, owner_pid;
+	unsigned type;
+};
+
+struct fg_amsg {
+	char *label;
+	uint64_t va;
+	uint32_t id;
+	bool absent;
+};
+
+struct fg_alpc {
+	struct fg_aport *ports;
+	size_t nports, capports;
+	struct fg_amsg *msgs;
+	size_t nmsgs, capmsgs;
+};
+
+static struct fg_alpc *state(struct fg_machine *m)
+{
+	if (!m->alpc) {
+		m->alpc = fg_xrealloc(NULL, 1, sizeof(struct fg_alpc));
+		memset(m->alpc, 0, sizeof(struct fg_alpc));
+	}
+	return m->alpc;
+}
+
+static bool has(struct fg_machine *m, const char *type, const char *field)
+{
+	struct ld_field f;
+	const struct ld_type *t = ld_profile_type(m->profile, type);
+	return t && ld_type_resolve(m->profile, t, field, &f) == LD_OK;
+}
+
+static bool flag(int argc, char **argv, const char *word)
+{
+	for (int i = 1; i < argc; i++)
+		if (!strcmp(argv[i], word))
+			return true;
+	return fg_arg(argc, argv, word) != NULL;
+}
+
+static uint64_t read_uint(struct fg_machine *m, uint64_t va, size_t size)
+{
+	uint64_t v = 0;
+	fg_read(m, va, &v, size);
+	return v;
+}
+
+static struct fg_aport *port_find(struct fg_machine *m, const char *label)
+{
+	struct fg_alpc *s = state(m);
+	for (size_t i = 0; label && i < s->nports; i++)
+		if (!strcmp(s->ports[i].label, label))
+			return &s->ports[i];
+	return NULL;
+}
+
+static struct fg_aport *port_arg(struct fg_machine *m, int argc, char **argv, const char *key, const char *where)
+{
+	const char *l = fg_arg(argc, argv, key);
+	struct fg_aport *p = port_find(m, l);
+	if (!p)
+		fg_die(where, "%s=%s: no such ALPC port label", key, l ? l : "(missing)");
+	return p;
+}
+
+static struct fg_amsg *msg_find(struct fg_machine *m, const char *label)
+{
+	struct fg_alpc *s = state(m);
+	for (size_t i = 0; label && i < s->nmsgs; i++)
+		if (!strcmp(s->msgs[i].label, label))
+			return &s->msgs[i];
+	return NULL;
+}
+
+static uint64_t thread_arg(struct fg_machine *m, int argc, char **argv, const char *key, const char *where)
+{
+	const char *s = fg_arg(argc, argv, key);
+	uint64_t et = s ? fg_thread_by_tid(m, fg_parse_u64_or_die(where, key, s)) : 0;
+	if (!et)
+		fg_die(where, "%s=%s: no such thread", key, s ? s : "(missing)");
+	return et;
+}
+
+static void need_alpc(struct fg_machine *m, const char *where)
+{
+	if (!m->profile || !ld_profile_type(m->profile, PORT_T))
+		fg_die(where, "the profile has no ALPC structures (NT 6.0 SP1 and later)");
+}
+
+/* ---- ports ---- */
+
+static void list_init_opt(struct fg_machine *m, uint64_t port, const char *field)
+{
+	if (has(m, PORT_T, field))
+		fg_list_init(m, port + fg_offset(m, PORT_T, field));
+}
+
+static uint64_t port_new(struct fg_machine *m, unsigned type, uint64_t owner_ep, uint64_t ci, const char *name,
+			 uint64_t dir)
+{
+	uint64_t p = fg_object_create(m, "ALPC Port", fg_sizeof(m, PORT_T), "ALPC", name, dir);
+	static const char *const lists[] = { "PortListEntry", "MainQueue", "LargeMessageQueue", "PendingQueue",
+					     "DirectQueue", "WaitQueue", "CanceledQueue", "ResourceListHead" };
+	for (size_t i = 0; i < LD_ARRAY_SIZE(lists); i++)
+		list_init_opt(m, p, lists[i]);
+	fg_set(m, p, PORT_T, "OwnerProcess", owner_ep);
+	fg_set(m, p, PORT_T, "CommunicationInfo", ci);
+	fg_set(m, p, PORT_T, "u1.s1.Initialized", 1);
+	fg_set(m, p, PORT_T, "u1.s1.Type", type);
+	fg_set_opt(m, p, PORT_T, "PortAttributes.MaxMessageLength", 0x200);
+	return p;
+}
+
+static uint64_t comm_info_new(struct fg_machine *m)
+{
+	uint64_t ci = fg_kalloc(m, fg_sizeof(m, CI_T), "AlCI", false);
+	fg_list_init(m, ci + fg_offset(m, CI_T, "CommunicationList"));
+	return ci;
+}
+
+static struct fg_aport *port_add(struct fg_machine *m, const char *label, uint64_t va, uint64_t ci,
+				 unsigned type, uint64_t owner_pid, const char *where)
+{
+	struct fg_alpc *s = state(m);
+	if (port_find(m, label))
+		fg_die(where, "alpcport id=%s already exists", label);
+	FG_GROW(s->ports, s->nports, s->capports);
+	struct fg_aport *p = &s->ports[s->nports++];
+	p->label = fg_xstrdup(label);
+	p->va = va;
+	p->ci = ci;
+	p->type = type;
+	p->owner_pid = owner_pid;
+	return p;
+}
+
+static void split_name(const char *path, char *dir, size_t max, const char **leaf)
+{
+	const char *slash = strrchr(path, '\\');
+	size_t n = (size_t)(slash - path);
+	if (n == 0)
+		n = 1;
+	if (n >= max)
+		n = max - 1;
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	*leaf = slash + 1;
+}
+
+static void port_flags(struct fg_machine *m, uint64_t p, int argc, char **argv)
+{
+	if (flag(argc, argv, "closed"))
+		fg_set(m, p, PORT_T, "u1.s1.Closed", 1);
+	if (flag(argc, argv, "disconnected"))
+		fg_set(m, p, PORT_T, "u1.s1.Disconnected", 1);
+}
+
+static void connection_port(struct fg_machine *m, const char *label, int argc, char **argv, const char *where)
+{
+	uint64_t pid = fg_arg_u64(argc, argv, "pid", 0), ep = fg_process_by_pid(m, pid);
+	if (!ep)
+		fg_die(where, "alpcport: no process pid=%llu", (unsigned long long)pid);
+	const char *name = fg_arg(argc, argv, "name");
+	bool unnamed = flag(argc, argv, "unnamed") || !name;
+	char dir[512];
+	const char *leaf = NULL;
+	if (!unnamed) {
+		if (name[0] != '\\')
+			fg_die(where, "alpcport name= must be a full path");
+		split_name(name, dir, sizeof(dir), &leaf);
+	}
+	uint64_t ci = comm_info_new(m);
+	uint64_t p = port_new(m, T_CONNECTION, ep, ci, unnamed ? NULL : leaf, unnamed ? 0 : fg_directory(m, dir));
+	fg_set(m, ci, CI_T, "ConnectionPort", p);
+	if (flag(argc, argv, "waitable")) {
+		uint64_t sem = fg_kalloc(m, fg_sizeof(m, "_KSEMAPHORE"), "AlSe", false);
+		fg_set(m, sem, "_KSEMAPHORE", "Header.Type", 5);
+		fg_set(m, sem, "_KSEMAPHORE", "Limit", 0x7fffffff);
+		fg_set(m, p, PORT_T, "u1.s1.Waitable", 1);
+		fg_set(m, p, PORT_T, "Semaphore", sem);
+	}
+	if (flag(argc, argv, "completion")) {
+		uint64_t q = fg_kalloc(m, 0x40, "IoCo", false);
+		fg_set(m, p, PORT_T, "CompletionPort", q);
+	}
+	port_flags(m, p, argc, argv);
+	if (!flag(argc, argv, "nohandle"))
+		fg_handle_add(m, pid, p, 0x1f0001);
+	port_add(m, label, p, ci, T_CONNECTION, pid, where);
+}
+
+static void client_port(struct fg_machine *m, const char *label, int argc, char **argv, const char *where)
+{
+	struct fg_aport *conn = port_arg(m, argc, argv, "connect", where);
+	uint64_t conn_va = conn->va, conn_ci = conn->ci, server_pid = conn->owner_pid;
+	uint64_t pid = fg_arg_u64(argc, argv, "pid", 0), ep = fg_process_by_pid(m, pid);
+	if (!ep)
+		fg_die(where, "alpcport: no process pid=%llu", (unsigned long long)pid);
+	uint64_t ci = comm_info_new(m);
+	uint64_t ccp = port_new(m, T_CLIENT, ep, ci, NULL, 0);
+	uint64_t scp = port_new(m, T_SERVER, fg_process_by_pid(m, server_pid), ci, NULL, 0);
+	fg_set(m, ci, CI_T, "ConnectionPort", conn_va);
+	fg_set(m, ci, CI_T, "ServerCommunicationPort", scp);
+	fg_set(m, ci, CI_T, "ClientCommunicationPort", ccp);
+	fg_list_append(m, conn_ci + fg_offset(m, CI_T, "CommunicationList"), ci + fg_offset(m, CI_T, "CommunicationList"));
+	port_flags(m, ccp, argc, argv);
+	port_flags(m, scp, argc, argv);
+	fg_handle_add(m, pid, ccp, 0x1f0001);
+	fg_handle_add(m, server_pid, scp, 0x1f0001);
+	char slabel[256];
+	const char *sl = fg_arg(argc, argv, "server");
+	if (!sl) {
+		snprintf(slabel, sizeof(slabel), "%s.server", label);
+		sl = slabel;
+	}
+	port_add(m, label, ccp, ci, T_CLIENT, pid, where);
+	port_add(m, sl, scp, ci, T_SERVER, server_pid, where);
+}
+
+int fg_dir_alpcport(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	need_alpc(m, where);
+	const char *label = fg_arg(argc, argv, "id"), *kind = fg_arg(argc, argv, "kind");
+	if (!label || !kind)
+		fg_die(where, "alpcport needs id= and kind=");
+	if (!strcmp(kind, "connection"))
+		connection_port(m, label, argc, argv, where);
+	else if (!strcmp(kind, "client"))
+		client_port(m, label, argc, argv, where);
+	else
+		fg_die(where, "alpcport kind=%s: connection or client", kind);
+	return 0;
+}
+
+/* ---- messages ---- */
+
+static size_t hex_bytes(const char *hex, uint8_t *out, size_t max, const char *where)
+{
+	size_t n = 0;
+	for (const char *p = hex; p && *p; p += 2) {
+		unsigned v;
+		if (!p[1] || sscanf(p, "%2x", &v) != 1 || n == max)
+			fg_die(where, "data=%s: pairs of hex digits, at most %zu bytes", hex, max);
+		out[n++] = (uint8_t)v;
+	}
+	return n;
+}
+
+static unsigned queue_kind(const char *s, const char *where)
+{
+	static const char *const names[] = { "none", "main", "large", "pending", "direct", "canceled" };
+	for (unsigned i = 0; i < LD_ARRAY_SIZE(names); i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	fg_die(where, "alpcmsg queue=%s: none, main, large, pending, direct or canceled", s);
+}
+
+/* Link the message on one of the queue port's queues, as the kernel's insert
+ * routines do: Entry on the list, PortQueue, QueueType, QueuePortType, and
+ * the queue's length counter. */
+static void enqueue(struct fg_machine *m, uint64_t msg, const struct fg_aport *q, unsigned kind, const char *where)
+{
+	static const char *const heads[] = { NULL, "MainQueue", "LargeMessageQueue", "PendingQueue", "DirectQueue",
+					     "CanceledQueue" };
+	static const char *const lengths[] = { NULL, "MainQueueLength", "LargeMessageQueueLength",
+					       "PendingQueueLength", "DirectQueueLength", "CanceledQueueLength" };
+	if (kind == Q_NONE)
+		return;
+	if (!has(m, PORT_T, heads[kind]))
+		fg_die(where, "this build's ALPC ports have no %s", heads[kind]);
+	const char *entry = kind == Q_CANCELED ? "CancelListEntry" : "Entry";
+	fg_list_append(m, q->va + fg_offset(m, PORT_T, heads[kind]), msg + fg_offset(m, MSG_T, entry));
+	uint64_t len = q->va + fg_offset(m, PORT_T, lengths[kind]);
+	fg_set(m, q->va, PORT_T, lengths[kind], read_uint(m, len, 4) + 1);
+	if (kind == Q_CANCELED) {
+		fg_set(m, msg, MSG_T, "u1.s1.Canceled", 1);
+		return;
+	}
+	fg_set(m, msg, MSG_T, "PortQueue", q->va);
+	fg_set(m, msg, MSG_T, "u1.s1.QueueType", kind);
+	fg_set_opt(m, msg, MSG_T, "u1.s1.QueuePortType", q->type);
+}
+
+static void message_header(struct fg_machine *m, uint64_t msg, uint64_t sender_et, size_t dlen, int argc,
+			   char **argv)
+{
+	uint64_t pm = msg + fg_offset(m, MSG_T, "PortMessage");
+	uint64_t pid = read_uint(m, sender_et + fg_offset(m, "_ETHREAD", "Cid.UniqueProcess"), m->arch == LD_ARCH_X64 ? 8 : 4);
+	fg_set(m, pm, PM_T, "u1.s1.DataLength", dlen);
+	fg_set(m, pm, PM_T, "u1.s1.TotalLength", dlen + fg_sizeof(m, PM_T));
+	fg_set(m, pm, PM_T, "u2.s2.Type", fg_arg_u64(argc, argv, "type", 1));   /* LPC_REQUEST */
+	fg_set(m, pm, PM_T, "ClientId.UniqueProcess", pid);
+	fg_set(m, pm, PM_T, "ClientId.UniqueThread", fg_arg_u64(argc, argv, "from", 0));
+	fg_set(m, pm, PM_T, "MessageId", fg_arg_u64(argc, argv, "msgid", 0));
+	fg_set(m, pm, PM_T, "CallbackId", fg_arg_u64(argc, argv, "callback", 0));
+}
+
+int fg_dir_alpcmsg(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	need_alpc(m, where);
+	const char *label = fg_arg(argc, argv, "id");
+	if (!label || !fg_arg(argc, argv, "msgid") || !fg_arg(argc, argv, "from") || !fg_arg(argc, argv, "port"))
+		fg_die(where, "alpcmsg needs id=, msgid=, from= and port=");
+	if (msg_find(m, label))
+		fg_die(where, "alpcmsg id=%s already exists", label);
+	uint8_t data[512];
+	size_t dlen = hex_bytes(fg_arg(argc, argv, "data"), data, sizeof(data), where);
+	bool absent = flag(argc, argv, "absent");
+	uint64_t sender = thread_arg(m, argc, argv, "from", where);
+	const struct fg_aport *port = port_arg(m, argc, argv, "port", where);
+	uint64_t port_va = port->va, ci = port->ci;
+	uint32_t blob = fg_sizeof(m, "_BLOB"), size = blob + fg_sizeof(m, MSG_T) + (uint32_t)dlen;
+	size_t pool_hdr = ld_profile_type(m->profile, "_POOL_HEADER") ? fg_sizeof(m, "_POOL_HEADER") : 16;
+	/* An absent message gets a page of its own, so leaving it out takes nothing else. */
+	uint64_t body = fg_kalloc(m, absent ? LD_PAGE_SIZE - pool_hdr : size, "AlMs", false);
+	uint64_t msg = body + blob;
+	fg_list_init(m, msg + fg_offset(m, MSG_T, "Entry"));
+	fg_set_opt(m, body, "_BLOB", "ReferenceCount", 1);
+	message_header(m, msg, sender, dlen, argc, argv);
+	fg_set(m, msg, MSG_T, "OwnerPort", port_va);
+	fg_set_opt(m, msg, MSG_T, "CommunicationInfo", ci);
+	uint64_t conn = read_uint(m, ci + fg_offset(m, CI_T, "ConnectionPort"), m->arch == LD_ARCH_X64 ? 8 : 4);
+	fg_set_opt(m, msg, MSG_T, "ConnectionPort", conn);
+	fg_set_opt(m, msg, MSG_T, "QuotaProcess", fg_thread_process(m, sender));
+	const char *waiting = fg_arg(argc, argv, "waiting");
+	if (!waiting || strcmp(waiting, "none"))
+		fg_set(m, msg, MSG_T, "WaitingThread", waiting ? thread_arg(m, argc, argv, "waiting", where) : sender);
+	if (fg_arg(argc, argv, "server"))
+		fg_set(m, msg, MSG_T, "ServerThread", thread_arg(m, argc, argv, "server", where));
+	if (dlen) {
+		uint64_t at = msg + fg_sizeof(m, MSG_T);
+		fg_set_opt(m, msg, MSG_T, "DataSystemVa", at);
+		fg_write(m, at, data, dlen);
+	}
+	const char *qs = fg_arg(argc, argv, "queue");
+	unsigned kind = queue_kind(qs ? qs : "main", where);
+	const struct fg_aport *q = fg_arg(argc, argv, "queueport") ? port_arg(m, argc, argv, "queueport", where) : NULL;
+	struct fg_aport connp = { .va = conn, .type = T_CONNECTION };
+	enqueue(m, msg, q ? q : &connp, kind, where);
+	struct fg_alpc *s = state(m);
+	FG_GROW(s->msgs, s->nmsgs, s->capmsgs);
+	struct fg_amsg *ml = &s->msgs[s->nmsgs++];
+	ml->label = fg_xstrdup(label);
+	ml->va = msg;
+	ml->id = (uint32_t)fg_arg_u64(argc, argv, "msgid", 0);
+	ml->absent = absent;
+	return 0;
+}
+
+/* ---- thread ALPC state ---- */
+
+static void own_semaphore(struct fg_machine *m, uint64_t et)
+{
+	fg_set_opt(m, et, "_ETHREAD", "AlpcWaitSemaphore.Header.Type", 5);
+	fg_set_opt(m, et, "_ETHREAD", "AlpcWaitSemaphore.Limit", 1);
+}
+
+int fg_dir_alpcwait(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	need_alpc(m, where);
+	uint64_t et = thread_arg(m, argc, argv, "tid", where);
+	struct fg_amsg *msg = msg_find(m, fg_arg(argc, argv, "message"));
+	if (!msg)
+		fg_die(where, "alpcwait message=%s: no such message label", fg_arg(argc, argv, "message"));
+	fg_set(m, et, "_ETHREAD", "AlpcMessage", msg->va);
+	fg_set(m, et, "_ETHREAD", "AlpcMessageId", msg->id);
+	own_semaphore(m, et);
+	return 0;
+}
+
+int fg_dir_alpcreceive(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	need_alpc(m, where);
+	uint64_t et = thread_arg(m, argc, argv, "tid", where);
+	struct fg_aport *p = port_arg(m, argc, argv, "port", where);
+	fg_list_append(m, p->va + fg_offset(m, PORT_T, "WaitQueue"), et + fg_offset(m, "_ETHREAD", "AlpcWaitListEntry"));
+	uint64_t len = p->va + fg_offset(m, PORT_T, "WaitQueueLength");
+	fg_set_opt(m, p->va, PORT_T, "WaitQueueLength", read_uint(m, len, 4) + 1);
+	own_semaphore(m, et);
+	/* The receiver blocks on its own AlpcWaitSemaphore. */
+	uint64_t wb = read_uint(m, et + fg_offset(m, "_ETHREAD", "Tcb.WaitBlockList"), m->arch == LD_ARCH_X64 ? 8 : 4);
+	if (wb)
+		fg_set(m, wb, "_KWAIT_BLOCK", "Object", et + fg_offset(m, "_ETHREAD", "AlpcWaitSemaphore"));
+	return 0;
+}
+
+void fg_alpc_finish(struct fg_machine *m)
+{
+	struct fg_alpc *s = m->alpc;
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->nmsgs; i++)
+		if (s->msgs[i].absent)
+			fg_make_pagefile(m, s->msgs[i].va, 0, 0x2000 + i);
+	for (size_t i = 0; i < s->nports; i++)
+		free(s->ports[i].label);
+	for (size_t i = 0; i < s->nmsgs; i++)
+		free(s->msgs[i].label);
+	free(s->ports);
+	free(s->msgs);
+	free(s);
+	m->alpc = NULL;
+}
