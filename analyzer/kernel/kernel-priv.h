@@ -74,6 +74,10 @@ bool ld_kernel_pe_info(struct ld_kernel *k, uint64_t va, uint32_t *size, uint16_
 bool ld_kernel_pe_section(struct ld_kernel *k, uint64_t base, unsigned i, char name[9],
 			  uint64_t *va, uint32_t *size, uint32_t *flags);
 #define LD_PE_SCN_EXECUTE 0x20000000u
+/* The module name its export directory states ("ntoskrnl.exe"); false if none. */
+bool ld_kernel_pe_export_name(struct ld_kernel *k, uint64_t base, char *name, size_t len);
+/* Without KDBG: the kernel base from the first image exporting as the kernel. */
+ld_status ld_kernel_find_base_by_exports(struct ld_kernel *k);
 /* Call fn for every page-aligned MZ image in the kernel image region, in
  * address order, until it returns true. Bounded by a page count. */
 ld_status ld_kernel_for_each_image(struct ld_kernel *k,

@@ -12,6 +12,7 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include <strings.h>
 
 /* Where ntoskrnl is loaded: 0xFFFFF800'00000000 + up to 32 GiB (KASLR on
  * Windows 10 stays within fffff800-fffff807) and 0x80000000-0xA0000000 on
@@ -71,6 +72,54 @@ bool ld_kernel_pe_section(struct ld_kernel *k, uint64_t base, unsigned i, char n
 	*size = vsize ? vsize : ld_le32(sec + 16);
 	*flags = ld_le32(sec + 36);
 	return true;
+}
+
+bool ld_kernel_pe_export_name(struct ld_kernel *k, uint64_t base, char *name, size_t len)
+{
+	uint8_t nt[24 + 2], dir[40];
+	uint32_t lfanew, rva;
+
+	if (len < 2 || ld_kernel_read_u32(k, base + 0x3c, &lfanew) != LD_OK ||
+	    lfanew > PE_HEADER_MAX - 0x88 || ld_kernel_read(k, base + lfanew, nt, sizeof nt) != LD_OK)
+		return false;
+	uint16_t magic = ld_le16(nt + 24);
+	/* Data directory 0 (exports) follows the fixed optional-header fields. */
+	uint64_t dd = base + lfanew + 24 + (magic == 0x20b ? 112 : 96);
+	if ((magic != 0x10b && magic != 0x20b) || ld_kernel_read_u32(k, dd, &rva) != LD_OK || !rva ||
+	    ld_kernel_read(k, base + rva, dir, sizeof dir) != LD_OK)
+		return false;
+	uint32_t name_rva = ld_le32(dir + 12);
+	size_t n = len - 1 < 31 ? len - 1 : 31;
+	if (!name_rva || ld_kernel_read(k, base + name_rva, name, n) != LD_OK)
+		return false;
+	name[n] = 0;
+	return name[0] != 0;
+}
+
+/* The kernel's module names: uniprocessor/multiprocessor, with/without PAE. */
+static bool is_kernel_name(const char *n)
+{
+	static const char *const names[] = { "ntoskrnl.exe", "ntkrnlmp.exe", "ntkrnlpa.exe",
+					     "ntkrpamp.exe" };
+	for (size_t i = 0; i < LD_ARRAY_SIZE(names); i++)
+		if (strcasecmp(n, names[i]) == 0)
+			return true;
+	return false;
+}
+
+static bool exports_as_kernel(struct ld_kernel *k, uint64_t base, void *arg)
+{
+	char name[32];
+	(void)arg;
+	if (!ld_kernel_pe_export_name(k, base, name, sizeof name) || !is_kernel_name(name))
+		return false;
+	k->info.kernel_base = base;
+	return true;
+}
+
+ld_status ld_kernel_find_base_by_exports(struct ld_kernel *k)
+{
+	return ld_kernel_for_each_image(k, exports_as_kernel, NULL);
 }
 
 /* Bytes one entry at `level` covers (1 = PTE). */

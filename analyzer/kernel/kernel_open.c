@@ -139,8 +139,12 @@ static void discover(struct ld_kernel *k)
 	if (ld_kernel_find_kdbg(k) != LD_OK) {
 		char why[256];
 		snprintf(why, sizeof why, "%s", ld_errmsg());
-		if (!retry_with_scanned_dtb(k))
+		if (!retry_with_scanned_dtb(k)) {
 			ld_warn("KDBG: %s", why);
+			/* The kernel image is still worth naming (symbols, exports). */
+			if (ld_kernel_find_base_by_exports(k) != LD_OK)
+				ld_warn("kernel image: %s", ld_errmsg());
+		}
 	}
 	ld_kernel_facts_early_build(k);
 	if (k->info.build) {
