@@ -161,7 +161,11 @@ static void decide(struct alpc *d, struct ld_lpc_wait *w, const struct ld_lpc_me
 	const struct ld_lpc_model *m = d->m;
 	const struct ld_thread *client = &m->sys->threads[w->thread];
 	const char *gone = server_gone(m, p, q, w);
-	if (!msg || !msg->available) {
+	if (msg && !msg->available && msg->queued_on && msg->where == LD_MSG_RECEIVE_QUEUE && !gone) {
+		/* The queue's own link proves where it is, though its bytes are gone. */
+		queued(m, w, q);
+		snprintf(w->why + strlen(w->why), sizeof(w->why) - strlen(w->why), " (the message is not in the dump)");
+	} else if (!msg || !msg->available) {
 		w->status = gone ? LD_WAIT_NO_SERVER : LD_WAIT_UNKNOWN;
 		snprintf(w->why, sizeof(w->why), "%s", gone ? gone : "the message it waits on cannot be read");
 	} else if (msg->waiting_thread && msg->waiting_thread != client->addr) {
@@ -208,7 +212,7 @@ static ld_status reply_wait(struct alpc *d, size_t t)
 	}
 	const struct ld_lpc_port *p = port_at(m, w.port, &w.port_index);
 	/* Where the request went: the queue holding it, else the connection port. */
-	uint64_t queue = msg && msg->available ? msg->alpc.port_queue : 0;
+	uint64_t queue = msg && msg->available ? msg->alpc.port_queue : msg ? msg->queued_on : 0;
 	if (!queue && msg && msg->available)
 		queue = msg->alpc.connection_port;
 	if (!queue && p)

@@ -179,9 +179,10 @@ static ld_status note_unreadable_tail(struct walk_arg *a, uint64_t head, const s
 	if (r->end != LD_WALK_UNREADABLE || r->bad_va == head || !r->bad_va)
 		return LD_OK;
 	uint64_t msg = r->bad_va - a->entry_off;
-	if (ld_lpc_message_index(a->d->m, msg) != LD_LPC_NONE)
-		return LD_OK;
-	(*count)++;
+	/* Counted once; noted again anyway, so a message a thread pointed at
+	 * learns which queue holds it. */
+	if (ld_lpc_message_index(a->d->m, msg) == LD_LPC_NONE)
+		(*count)++;
 	ld_status st = alpc_message_note(a->d, msg, LD_FOUND_QUEUE, a->where, a->d->m->ports[a->port].addr, NULL);
 	return st == LD_ERR_ARG ? LD_OK : st;
 }

@@ -23,6 +23,7 @@ struct fg_aport {
 	char *label;
 	uint64_t va, ci, owner_pid;
 	unsigned type;
+	bool nohandle;              /* the server holds no handles (its process is going) */
 };
 
 struct fg_amsg {
@@ -209,15 +210,17 @@ static void connection_port(struct fg_machine *m, const char *label, int argc, c
 		fg_set(m, p, PORT_T, "CompletionPort", q);
 	}
 	port_flags(m, p, argc, argv);
-	if (!flag(argc, argv, "nohandle"))
+	bool nohandle = flag(argc, argv, "nohandle");
+	if (!nohandle)
 		fg_handle_add(m, pid, p, 0x1f0001);
-	port_add(m, label, p, ci, T_CONNECTION, pid, where);
+	port_add(m, label, p, ci, T_CONNECTION, pid, where)->nohandle = nohandle;
 }
 
 static void client_port(struct fg_machine *m, const char *label, int argc, char **argv, const char *where)
 {
 	struct fg_aport *conn = port_arg(m, argc, argv, "connect", where);
 	uint64_t conn_va = conn->va, conn_ci = conn->ci, server_pid = conn->owner_pid;
+	bool server_handle = !conn->nohandle;
 	uint64_t pid = fg_arg_u64(argc, argv, "pid", 0), ep = fg_process_by_pid(m, pid);
 	if (!ep)
 		fg_die(where, "alpcport: no process pid=%llu", (unsigned long long)pid);
@@ -231,7 +234,8 @@ static void client_port(struct fg_machine *m, const char *label, int argc, char 
 	port_flags(m, ccp, argc, argv);
 	port_flags(m, scp, argc, argv);
 	fg_handle_add(m, pid, ccp, 0x1f0001);
-	fg_handle_add(m, server_pid, scp, 0x1f0001);
+	if (server_handle)
+		fg_handle_add(m, server_pid, scp, 0x1f0001);
 	char slabel[256];
 	const char *sl = fg_arg(argc, argv, "server");
 	if (!sl) {

@@ -8,6 +8,8 @@
  *
  *  alpcport id=L kind=connection name=\PATH pid=SERVER [unnamed] [waitable]
  *           [completion] [closed] [nohandle]
+ *       (`nohandle`: the server holds no handle to it nor to the server
+ *       communication ports of its connections, as when it is exiting)
  *       A server connection port (type "ALPC Port", pool tag ALPC) owned by
  *       SERVER, with its own CommunicationInfo (ConnectionPort = itself).
  *       `completion`: an I/O completion port is attached (thread-pool server).
