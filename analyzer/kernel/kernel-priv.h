@@ -3,8 +3,10 @@
  * the files of analyzer/kernel: opening (kernel_open.c), reading
  * (kernel_read.c), DTB discovery (kernel_dtb_scan.c), the kernel image
  * (kernel_image.c), KDBG (kernel_kdbg.c, kernel_kdbg_decode.c),
- * KUSER_SHARED_DATA (kernel_shared_data.c), facts (kernel_facts.c) and the
- * profile choice (profile_choose.c).
+ * KUSER_SHARED_DATA (kernel_shared_data.c), facts (kernel_facts.c), the
+ * per-kernel slots of the layers above (kernel_slots.c), and — owned by the
+ * types engineer — the profile choice (profile_choose.c, profile_validate.c,
+ * kernel_pdb.c).
  */
 #ifndef LPCDUMP_KERNEL_PRIV_H
 #define LPCDUMP_KERNEL_PRIV_H
@@ -47,7 +49,6 @@ struct ld_kernel {
 	uint64_t kdbg_encoded_flag_va;      /* KdpDataBlockEncoded, when found */
 	uint64_t ki_wait_never, ki_wait_always;
 
-	uint64_t kernel_image_size;         /* SizeOfImage of ntoskrnl, 0 unknown */
 	char build_lab[128];                /* NtBuildLab string, "" unknown */
 	uint32_t kuser_build;               /* KUSER_SHARED_DATA.NtBuildNumber (Win10+), 0 unknown */
 	int self_map_index;                 /* x64 PML4 self-map index, -1 unknown */
