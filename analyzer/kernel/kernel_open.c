@@ -244,6 +244,14 @@ void ld_kernel_refresh(struct ld_kernel *k)
 	ld_kernel_slots_release(k);
 	ld_source_refresh(k->src);
 	ld_vas_flush(k->vas);
-	if (k->vas)
-		ld_kernel_read_shared_data(k);
+	if (!k->vas)
+		return;
+	/* A live machine's clocks moved: re-read what KUSER_SHARED_DATA gave. */
+	if (k->info.system_time_from == LD_FACT_DERIVED) {
+		k->info.system_time = 0;
+		k->info.system_time_from = LD_FACT_NONE;
+	}
+	ld_kernel_read_shared_data(k);
+	if (!ld_source_meta(k->src)->system_uptime && k->info.has_shared_data)
+		k->info.uptime_100ns = k->info.interrupt_time;
 }
