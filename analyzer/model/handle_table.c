@@ -11,6 +11,9 @@
 /* Windows caps a table at 2^24 handles; anything beyond is corruption. */
 #define LD_MAX_HANDLE_INDEX (1u << 24)
 #define LD_W2K_LEVEL 256u
+/* A process with more live handles than this is a forged table (e.g. every
+ * sub-table pointer naming the same page): stop and say so. */
+#define LD_MAX_HANDLES (1u << 20)
 
 struct hwalk {
 	struct ld_model *m;
@@ -19,7 +22,7 @@ struct hwalk {
 	void *arg;
 	unsigned esize, ps;
 	bool w2k, stop;
-	size_t warned;
+	size_t warned, emitted;
 };
 
 static uint64_t entry_object(struct ld_kernel *k, struct hwalk *w, const uint8_t *e)
@@ -52,6 +55,12 @@ static void handle_emit(struct ld_kernel *k, struct hwalk *w, const uint8_t *e, 
 	uint64_t obj = entry_object(k, w, e);
 	if (!obj || !ld_kernel_is_kva(k, obj))
 		return;
+	if (++w->emitted > LD_MAX_HANDLES) {
+		ld_warn("handle table of pid %llu: more than %u handles; the rest skipped",
+			(unsigned long long)w->p->pid, LD_MAX_HANDLES);
+		w->stop = true;
+		return;
+	}
 	struct ld_handle h;
 	memset(&h, 0, sizeof(h));
 	h.pid = w->p->pid;
@@ -104,6 +113,10 @@ static void node_walk(struct ld_kernel *k, struct hwalk *w, uint64_t va, size_t 
 	}
 	for (size_t i = 0; i < n && !w->stop; i++) {
 		uint64_t idx = first + i * span;
+		if (ld_check_interrupt()) {
+			w->stop = true;
+			return;
+		}
 		if (idx >= LD_MAX_HANDLE_INDEX)
 			return;
 		uint64_t child = w->ps == 8 ? ld_le64(buf + i * 8) : ld_le32(buf + i * 4);
