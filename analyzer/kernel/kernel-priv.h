@@ -52,6 +52,7 @@ struct ld_kernel {
 	char build_lab[128];                /* NtBuildLab string, "" unknown */
 	uint32_t kuser_build;               /* KUSER_SHARED_DATA.NtBuildNumber (Win10+), 0 unknown */
 	int self_map_index;                 /* x64 PML4 self-map index, -1 unknown */
+	uint64_t exported_kernel;           /* first image exporting as ntoskrnl, 0 none */
 };
 
 /* profile_choose.c (owned by the types engineer): pick and validate the
@@ -77,8 +78,9 @@ bool ld_kernel_pe_section(struct ld_kernel *k, uint64_t base, unsigned i, char n
 #define LD_PE_SCN_EXECUTE 0x20000000u
 /* The module name its export directory states ("ntoskrnl.exe"); false if none. */
 bool ld_kernel_pe_export_name(struct ld_kernel *k, uint64_t base, char *name, size_t len);
-/* Without KDBG: the kernel base from the first image exporting as the kernel. */
-ld_status ld_kernel_find_base_by_exports(struct ld_kernel *k);
+/* Does the image at base export as the kernel (ntoskrnl.exe and its MP/PAE
+ * names)? The KDBG scan notes the first such image in k->exported_kernel. */
+bool ld_kernel_image_is_kernel(struct ld_kernel *k, uint64_t base);
 /* Call fn for every page-aligned MZ image in the kernel image region, in
  * address order, until it returns true. Bounded by a page count. */
 ld_status ld_kernel_for_each_image(struct ld_kernel *k,

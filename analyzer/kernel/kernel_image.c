@@ -107,19 +107,10 @@ static bool is_kernel_name(const char *n)
 	return false;
 }
 
-static bool exports_as_kernel(struct ld_kernel *k, uint64_t base, void *arg)
+bool ld_kernel_image_is_kernel(struct ld_kernel *k, uint64_t base)
 {
 	char name[32];
-	(void)arg;
-	if (!ld_kernel_pe_export_name(k, base, name, sizeof name) || !is_kernel_name(name))
-		return false;
-	k->info.kernel_base = base;
-	return true;
-}
-
-ld_status ld_kernel_find_base_by_exports(struct ld_kernel *k)
-{
-	return ld_kernel_for_each_image(k, exports_as_kernel, NULL);
+	return ld_kernel_pe_export_name(k, base, name, sizeof name) && is_kernel_name(name);
 }
 
 /* Bytes one entry at `level` covers (1 = PTE). */

@@ -235,6 +235,9 @@ static bool scan_image(struct ld_kernel *k, uint64_t base, void *arg)
 	(void)arg;
 	if (!ld_kernel_pe_info(k, base, &image_size, NULL))
 		return false;
+	/* Noted on the way, for when no KDBG is found at all. */
+	if (!k->exported_kernel && ld_kernel_image_is_kernel(k, base))
+		k->exported_kernel = base;
 	bool any_data = false;
 	char name[9];
 	uint64_t sva;

@@ -142,8 +142,7 @@ static void discover(struct ld_kernel *k)
 		if (!retry_with_scanned_dtb(k)) {
 			ld_warn("KDBG: %s", why);
 			/* The kernel image is still worth naming (symbols, exports). */
-			if (ld_kernel_find_base_by_exports(k) != LD_OK)
-				ld_warn("kernel image: %s", ld_errmsg());
+			k->info.kernel_base = k->exported_kernel;
 		}
 	}
 	ld_kernel_facts_early_build(k);
