@@ -53,34 +53,46 @@ live_have_qemu() {
 # the file IMG (memory-backend-file, shared: the file is the guest's memory),
 # a gdbstub on 127.0.0.1:$QEMU_PORT. The kernel picks the port (no clash with
 # another test run); QEMU's monitor, on a pipe, says which.
+live_qemu_n=0
 live_qemu_start() {
 	size=$(wc -c < "$1")
 	mib=$(( (size + 1048575) / 1048576 ))
-	rm -f "$T/qmon.in"
-	mkfifo "$T/qmon.in"
-	exec 4<>"$T/qmon.in"
+	# Files of their own per QEMU: the previous one may still be exiting.
+	live_qemu_n=$((live_qemu_n + 1))
+	QEMU_LOG=$T/qemu.$live_qemu_n.log
+	mkfifo "$T/qmon.$live_qemu_n"
+	exec 4<>"$T/qmon.$live_qemu_n"
 	timeout 300 qemu-system-x86_64 -S -nodefaults -display none -no-user-config \
 		-machine pc,memory-backend=ram -m "${mib}M" \
 		-object "memory-backend-file,id=ram,size=${mib}M,mem-path=$1,share=on" \
-		-gdb tcp:127.0.0.1:0 -monitor stdio < "$T/qmon.in" > "$T/qemu.log" 2>&1 &
+		-gdb tcp:127.0.0.1:0 -monitor stdio < "$T/qmon.$live_qemu_n" > "$QEMU_LOG" 2>&1 &
 	QEMU_PID=$!
 	live_pids="$live_pids $QEMU_PID"
 	echo "info chardev" >&4
-	i=0
 	# Bounded, but generous: a loaded machine can take seconds to start QEMU.
-	while ! grep -q 'gdb.*tcp:127\.0\.0\.1:[1-9]' "$T/qemu.log" && [ $i -lt 300 ]; do
+	n=0
+	while ! grep -q 'gdb.*tcp:127\.0\.0\.1:[1-9]' "$QEMU_LOG" && [ $n -lt 300 ]; do
 		kill -0 "$QEMU_PID" 2>/dev/null || break
-		sleep 0.1; i=$((i + 1))
+		sleep 0.1; n=$((n + 1))
 	done
-	QEMU_PORT=$(sed -n 's/.*gdb.*tcp:127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/qemu.log" | head -1)
-	[ -n "$QEMU_PORT" ] || { echo "QEMU did not start:" >&2; cat "$T/qemu.log" >&2; exit 99; }
+	QEMU_PORT=$(sed -n 's/.*gdb.*tcp:127\.0\.0\.1:\([0-9]*\).*/\1/p' "$QEMU_LOG" | head -1)
+	if [ -z "$QEMU_PORT" ]; then
+		echo "QEMU did not start (waited $n tenths of a second):" >&2
+		cat "$QEMU_LOG" >&2
+		exit 99
+	fi
 }
 
-# live_qemu_stop: end QEMU (and make sure it is gone).
+# live_qemu_stop: end QEMU through its monitor, or after 10 s by a signal.
+# (No watchdog subshell: a subshell killed by a signal would run this
+# script's traps, and so its cleanup.) QEMU_PID is our child: until we wait
+# for it, its PID cannot belong to anything else.
 live_qemu_stop() {
 	echo quit >&4
-	i=0
-	while kill -0 "$QEMU_PID" 2>/dev/null && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+	n=0
+	while [ $n -lt 100 ] && ps -o stat= -p "$QEMU_PID" 2>/dev/null | grep -qv Z; do
+		sleep 0.1; n=$((n + 1))
+	done
 	kill "$QEMU_PID" 2>/dev/null
 	wait "$QEMU_PID" 2>/dev/null
 	exec 4>&-
