@@ -176,8 +176,8 @@ static void text_state(FILE *f, const struct ld_source_meta *m, const struct ld_
 
 int ld_cmd_info(struct ld_cmd_ctx *ctx, int argc, char **argv)
 {
-	for (int a = 1; a < argc; a++)
-		return ld_cmd_error("info", LD_ERR_ARG, "unexpected argument: %s", argv[a]);
+	if (argc > 1)
+		return ld_cmd_error("info", LD_ERR_ARG, "unexpected argument: %s", argv[1]);
 	const struct ld_source_meta *m = ld_source_meta(ld_kernel_source(ctx->k));
 	const struct ld_kernel_info *i = ld_kernel_info(ctx->k);
 
