@@ -88,6 +88,7 @@ now() { date +%s.%N; }
 wall() { sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$1" |
 	awk -F: '{ s = 0; for (i = 1; i <= NF; i++) s = s * 60 + $i; print s }'; }
 rss() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
+cpu() { awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$1"; }
 
 size=$(wc -c < "$f")
 cat "$f" > /dev/null; cat "$f" > /dev/null
@@ -98,11 +99,12 @@ cat_s=$(secs "$t0" "$t1")
 head -1 "$tmp/triage.out"
 head -1 "$tmp/pool.out"
 awk -v sz="$size" -v c="$cat_s" -v t="$(wall "$tmp/triage.time")" -v p="$(wall "$tmp/pool.time")" \
-	-v tr="$(rss "$tmp/triage.time")" -v pr="$(rss "$tmp/pool.time")" 'BEGIN {
+	-v tr="$(rss "$tmp/triage.time")" -v pr="$(rss "$tmp/pool.time")" \
+	-v tc="$(cpu "$tmp/triage.time")" -v pc="$(cpu "$tmp/pool.time")" 'BEGIN {
 	mib = sz / 1048576
 	printf "dump: %.0f MiB\n", mib
 	printf "  cat:              %7.3f s  %7.0f MiB/s\n", c, mib / c
-	printf "  triage:           %7.3f s  = %.1f %% of cat   peak RSS %.1f MiB\n", t, 100 * t / c, tr / 1024
+	printf "  triage:           %7.3f s  = %.1f %% of cat   (cpu %.2f s)  peak RSS %.1f MiB\n", t, 100 * t / c, tc, tr / 1024
 	scan = p - t; if (scan <= 0) scan = 0.001
-	printf "  triage+pool scan: %7.3f s  scan %7.0f MiB/s = %.2f of cat   peak RSS %.1f MiB\n", p, mib / scan, c / scan, pr / 1024
+	printf "  triage+pool scan: %7.3f s  scan %7.0f MiB/s = %.2f of cat   (cpu %.2f s)  peak RSS %.1f MiB\n", p, mib / scan, c / scan, pc, pr / 1024
 }'
