@@ -133,14 +133,15 @@ static void thread_detail(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, 
 		fprintf(ctx->out, " (%s, %s)", ld_wait_reason_name(ctx->k, th->wait_reason),
 			ld_text_duration(db, sizeof db, th->wait_seconds));
 	fputc('\n', ctx->out);
+	const char *fl = m->flavor == LD_LPC_FLAVOR_ALPC ? "ALPC" : "LPC";
 	if (!s->fields_known) {
-		fprintf(ctx->out, "  LPC fields unavailable\n");
+		fprintf(ctx->out, "  %s fields unavailable\n", fl);
 		return;
 	}
 	if (s->wait != LD_LPC_NONE) {
 		const struct ld_lpc_wait *w = &m->waits[s->wait];
-		fprintf(ctx->out, "  Waiting for reply to LPC MessageId %08x:\n", w->message_id);
-		fprintf(ctx->out, "  Current LPC %s\n", ld_text_port(pb, sizeof pb, m, w->port));
+		fprintf(ctx->out, "  Waiting for reply to %s MessageId %08x:\n", fl, w->message_id);
+		fprintf(ctx->out, "  Current %s %s\n", fl, ld_text_port(pb, sizeof pb, m, w->port));
 		fprintf(ctx->out, "  status %s: %s\n", ld_wait_status_name(w->status), w->why);
 	}
 	/* !lpc thread: the port whose rundown queue (LpcReplyChainHead) holds the thread. */
@@ -148,7 +149,7 @@ static void thread_detail(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, 
 		fprintf(ctx->out, "  in the rundown queue of %s\n",
 			ld_text_port(pb, sizeof pb, m, m->ports[s->rundown_port].addr));
 	if (s->received_valid)
-		fprintf(ctx->out, "  Processing LPC MessageId %08x\n", s->received_message_id);
+		fprintf(ctx->out, "  Processing %s MessageId %08x\n", fl, s->received_message_id);
 	if (s->roles & LD_LPC_ROLE_RECEIVER)
 		fprintf(ctx->out, "  Waiting to receive on %s\n", ld_text_port(pb, sizeof pb, m, s->receive_port));
 	if (s->roles & LD_LPC_ROLE_EXITING)
