@@ -9,8 +9,55 @@
 
 #define KTHREAD_WAITING 5
 
+/* The ETHREAD field that starts at off ("AlpcWaitSemaphore"), NULL if none.
+ * Of a union's names the LPC one is what a reader of this tool wants
+ * (LpcReplySemaphore rather than KeyedWaitSemaphore). */
+static const char *ethread_field_at(struct ld_kernel *k, uint64_t off)
+{
+	const struct ld_type *t = ld_profile_type(ld_kernel_profile(k), "_ETHREAD");
+	const char *first = NULL;
+	for (size_t i = 0; t && i < t->nfields; i++) {
+		const struct ld_field *f = &t->fields[i];
+		if (f->offset != off || f->bitlen || f->kind != LD_T_STRUCT)
+			continue;
+		if (strstr(f->name, "Lpc"))
+			return f->name;
+		if (!first)
+			first = f->name;
+	}
+	return first;
+}
+
+/* What the first wait block names: a part of the thread itself (its reply
+ * semaphore), or a typed, possibly named, object ("Event \\BaseNamedObjects\\X").
+ * "" when it is neither (an anonymous dispatcher object inside something). */
+static void waiting_on(struct ld_kernel *k, const struct ld_thread *t, char *out, size_t max)
+{
+	out[0] = '\0';
+	if (t->state != KTHREAD_WAITING || !t->wait_object)
+		return;
+	uint32_t size = ld_type_size(ld_kernel_profile(k), "_ETHREAD");
+	if (t->wait_object >= t->addr && t->wait_object < t->addr + size) {
+		const char *f = ethread_field_at(k, t->wait_object - t->addr);
+		if (f)
+			snprintf(out, max, "own %s", f);
+		else
+			snprintf(out, max, "own ETHREAD+%#" PRIx64, t->wait_object - t->addr);
+		return;
+	}
+	struct ld_object o;
+	if (ld_object_get(k, t->wait_object, &o) != LD_OK || !o.type_name[0])
+		return;
+	char path[512] = "";
+	if (o.name[0] && (!o.directory || ld_object_path(k, t->wait_object, path, sizeof(path)) != LD_OK))
+		snprintf(path, sizeof(path), "%s", o.name);
+	snprintf(out, max, "%s%s%s", o.type_name, path[0] ? " " : "", path);
+}
+
 static json_t *thread_json(struct ld_kernel *k, const struct ld_system *s, const struct ld_thread *t)
 {
+	char on[600];
+	waiting_on(k, t, on, sizeof(on));
 	json_t *o = json_object();
 	bool waiting = t->state == KTHREAD_WAITING;
 	ld_json_set(o, "address", ld_json_addr(t->addr));
@@ -25,6 +72,7 @@ static json_t *thread_json(struct ld_kernel *k, const struct ld_system *s, const
 	ld_json_set(o, "wait_time", t->wait_time_known ? ld_json_u64(t->wait_time) : json_null());
 	ld_json_set(o, "wait_seconds", t->wait_seconds >= 0 ? json_real(t->wait_seconds) : json_null());
 	ld_json_set(o, "wait_object", waiting ? ld_json_addr_or_null(t->wait_object) : json_null());
+	ld_json_set(o, "waiting_on", ld_json_str_or_null(on));
 	ld_json_set(o, "teb", ld_json_addr_or_null(t->teb));
 	ld_json_set(o, "start_address", ld_json_addr_or_null(t->start_address));
 	ld_json_set(o, "win32_start_address", ld_json_addr_or_null(t->win32_start_address));
@@ -35,8 +83,9 @@ static json_t *thread_json(struct ld_kernel *k, const struct ld_system *s, const
 
 static void thread_text(struct ld_cmd_ctx *ctx, const struct ld_system *s, const struct ld_thread *t)
 {
-	char addr[32], obj[32], secs[32];
+	char addr[32], obj[32], secs[32], on[600];
 	bool waiting = t->state == KTHREAD_WAITING;
+	waiting_on(ctx->k, t, on, sizeof(on));
 	unsigned n = ld_session_remember(ctx, "thread", t->addr);
 	if (n)
 		fprintf(ctx->out, "#%-4u", n);
@@ -46,10 +95,11 @@ static void thread_text(struct ld_cmd_ctx *ctx, const struct ld_system *s, const
 		snprintf(secs, sizeof(secs), "%.3f", t->wait_seconds);
 	else
 		snprintf(secs, sizeof(secs), "-");
-	fprintf(ctx->out, "%-18s %6" PRIu64 " %6" PRIu64 " %-12s %-16s %10s %-18s %s\n",
+	fprintf(ctx->out, "%-18s %6" PRIu64 " %6" PRIu64 " %-12s %-16s %10s %-18s %-15s %s\n",
 		ld_text_addr(addr, sizeof(addr), t->addr), t->pid, t->tid, ld_thread_state_name(ctx->k, t->state),
 		waiting ? ld_wait_reason_name(ctx->k, t->wait_reason) : "-", secs,
-		ld_text_addr(obj, sizeof(obj), waiting ? t->wait_object : 0), s->processes[t->process_index].name);
+		ld_text_addr(obj, sizeof(obj), waiting ? t->wait_object : 0), s->processes[t->process_index].name,
+		on[0] ? on : "-");
 }
 
 static bool parse_args(struct ld_cmd_ctx *ctx, int argc, char **argv, bool *json, bool *has_pid, uint64_t *pid,
@@ -90,8 +140,8 @@ int ld_cmd_threads(struct ld_cmd_ctx *ctx, int argc, char **argv)
 		return ld_cmd_error("threads", LD_ERR_NOT_FOUND, "no process %" PRIu64, pid);
 	json_t *doc = json ? json_object() : NULL, *arr = json ? json_array() : NULL;
 	if (!json)
-		fprintf(ctx->out, "%s%-18s %6s %6s %-12s %-16s %10s %-18s %s\n", ctx->session ? "#    " : "", "ETHREAD",
-			"PID", "TID", "STATE", "WAIT REASON", "WAIT(s)", "WAIT OBJECT", "PROCESS");
+		fprintf(ctx->out, "%s%-18s %6s %6s %-12s %-16s %10s %-18s %-15s %s\n", ctx->session ? "#    " : "",
+			"ETHREAD", "PID", "TID", "STATE", "WAIT REASON", "WAIT(s)", "WAIT OBJECT", "PROCESS", "WAITING ON");
 	for (size_t i = 0; i < s->nthreads; i++) {
 		const struct ld_thread *t = &s->threads[i];
 		if (!selected(s, t, has_pid, pid))
