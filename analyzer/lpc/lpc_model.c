@@ -211,6 +211,13 @@ ld_status ld_lpc_model_build(struct ld_kernel *k, const struct ld_lpc_opts *o,
 	const struct ld_lpc_ops *ops = decoder_for(k);
 	if (!ops) {
 		const struct ld_profile *p = ld_kernel_profile(k);
+		/* Vista RTM's public symbols carry no ALPC layouts (LAYOUTS.md):
+		 * say so, and what the user can try, rather than just "no". */
+		if (p && ld_profile_build(p) == 6000 && !ld_profile_type(p, "_ALPC_PORT"))
+			return ld_fail(LD_ERR_UNSUPPORTED,
+				       "profile %s has no ALPC structure layouts (Vista RTM's public symbols lack them); "
+				       "--profile vista-sp1-%s uses SP1's layout, unverified for RTM",
+				       ld_profile_name(p), ld_profile_arch(p) == LD_ARCH_X64 ? "x64" : "x86");
 		return ld_fail(LD_ERR_UNSUPPORTED, "no LPC/ALPC decoder for profile %s",
 			       p ? ld_profile_name(p) : "(none)");
 	}
