@@ -5,19 +5,25 @@
  * Shape:
  *   lpc_model.c       the model: build (runs the decoder that fits the build,
  *                     then the graph), free, lookups; cached per kernel
- *   lpc_decode*.c     NT 5.x decoder: LPCP_PORT_OBJECT, LPCP_MESSAGE, ETHREAD
- *                     LPC fields, classification of each reply wait (SEMANTICS §3)
- *   alpc_decode*.c    NT 6+ decoder (issue 5): _ALPC_PORT, _KALPC_MESSAGE,
- *                     ETHREAD ALPC fields, same model, same classification enum
+ *   lpc_decoders.c    the decoders tried, in order
+ *   lpc_decode.c      NT 5.x decoder (ld_lpc_nt5_ops), its steps in
+ *                     lpc_nt5_{fields,thread,discover,pool,port,message,classify}.c:
+ *                     LPCP_PORT_OBJECT, LPCP_MESSAGE, ETHREAD LPC fields,
+ *                     classification of each reply wait (SEMANTICS §3)
+ *   alpc_*.c          NT 6+ decoder (ld_alpc_ops, issue 5): _ALPC_PORT,
+ *                     _KALPC_MESSAGE, ETHREAD ALPC fields, same model
  *   lpc_wait_object.c what a non-LPC wait waits on (KWAIT_BLOCK.Object,
  *                     DISPATCHER_HEADER.Type; mutant owner)
- *   lpc_graph.c       thread → thread edges from the classified waits
+ *   lpc_locks.c       owned mutants/threads a chain continues through
+ *   lpc_graph.c       thread → thread edges (server thread, lock owner), cycles
  *   lpc_chain.c       chains, cycles, clients behind a cycle, ranking, filter
+ *   lpc_names.c       the stable names of the enums (the JSON contract)
+ *   lpc_addr_map.c    address and id indexes
  *
  * The model is neutral between LPC and ALPC: a decoder fills ports, messages,
  * per-thread LPC state and one struct ld_lpc_wait per thread waiting for a
  * reply, each already classified (processing / queued / no_server / lost /
- * unknown) with the server thread when one is known. Everything after that
+ * pending / unknown) with the server thread when one is known. Everything after that
  * (graph, chains, reports) never looks at which flavour produced it.
  *
  * Contract:
