@@ -24,6 +24,10 @@ bool ld_symbols_name(struct ld_symbols *s, uint64_t va, char *buf, size_t len);
 bool ld_symbols_exact(struct ld_symbols *s, uint64_t va, char *buf, size_t len);
 /* "mod!Name" or a bare "Name" (searched in every module, kernel first). */
 bool ld_symbols_lookup(struct ld_symbols *s, const char *name, uint64_t *va);
+/* Every export of every module whose name matches mod (NULL: all), in
+ * module order then address order; fn returns false to stop. */
+void ld_symbols_each(struct ld_symbols *s, const char *mod,
+		     bool (*fn)(const char *mod, const char *name, uint64_t va, void *arg), void *arg);
 /* Is va inside a known module image? */
 bool ld_symbols_in_module(struct ld_symbols *s, uint64_t va);
 

@@ -208,3 +208,17 @@ bool ld_symbols_lookup(struct ld_symbols *s, const char *name, uint64_t *va)
 	}
 	return false;
 }
+
+void ld_symbols_each(struct ld_symbols *s, const char *mod,
+		     bool (*fn)(const char *mod, const char *name, uint64_t va, void *arg), void *arg)
+{
+	for (size_t i = 0; s && i < s->mods.len; i++) {
+		struct sym_module *m = ld_vec_at(&s->mods, i);
+		if (mod && strcasecmp(m->name, mod) != 0)
+			continue;
+		load_exports(s, m);
+		for (size_t j = 0; j < m->img.nexports; j++)
+			if (!fn(m->name, m->img.exports[j].name, m->img.exports[j].va, arg))
+				return;
+	}
+}

@@ -20,6 +20,7 @@ static const struct ld_command commands[] = {
 	{ "info", ld_cmd_info, LD_CMD_NEEDS_KERNEL, "info [--json] DUMP",
 	  "what the dump is: format, architecture, build, DTB, KDBG, kernel, time" },
 	{ "k", ld_cmd_k, LD_CMD_NEEDS_KERNEL, "k THREAD DUMP", "kernel stack of a thread (best-effort scan for return addresses)" },
+	{ "ln", ld_cmd_ln, LD_CMD_NEEDS_KERNEL, "ln ADDR DUMP", "the module export nearest below an address" },
 	{ "lpc", ld_cmd_lpc, LD_CMD_NEEDS_KERNEL, "lpc message [ID] | port [ADDR] | thread [ADDR] [--pool-scan] [--json] DUMP",
 	  "LPC views: messages (by id), ports (queue, rundown), threads' LPC state (WinDbg !lpc)" },
 	{ "modules", ld_cmd_modules, LD_CMD_NEEDS_KERNEL, "modules [--json] DUMP", "loaded kernel modules (PsLoadedModuleList)" },
@@ -38,6 +39,7 @@ static const struct ld_command commands[] = {
 	  "the default: threads stuck waiting for LPC/ALPC replies, their chains and deadlocks" },
 	{ "u", ld_cmd_u, LD_CMD_NEEDS_KERNEL, "u ADDR [COUNT] DUMP", "disassemble (x86/x64), named from module exports" },
 	{ "version", ld_cmd_version, 0, "version", "print the program version" },
+	{ "x", ld_cmd_x, LD_CMD_NEEDS_KERNEL, "x [MODULE!]PATTERN DUMP", "module exports whose names match a pattern (nt!Ps*)" },
 };
 
 const struct ld_command *ld_command_find(const char *name)
