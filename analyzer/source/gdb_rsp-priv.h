@@ -14,7 +14,8 @@
  *    allocate without limit.
  *  - Nothing here writes target memory or registers. Only the physical
  *    memory mode flag (a stub setting, not target state) is changed, and it
- *    is put back by ld_rsp_close().
+ *    is put back by ld_rsp_close(). (source_gdb.c may let a guest that was
+ *    running go on: 'c' and the interrupt byte, or 'D' when it leaves.)
  */
 #ifndef LPCDUMP_GDB_RSP_PRIV_H
 #define LPCDUMP_GDB_RSP_PRIV_H
@@ -93,6 +94,8 @@ ld_status ld_rsp_post(struct ld_rsp *r, const char *const *cmds, size_t n);
 ld_status ld_rsp_receive(struct ld_rsp *r, int64_t deadline, bool *garbled, const char **reply,
 			 size_t *len);
 bool ld_rsp_is_console(const char *s, size_t len);      /* 'O' + hex */
+/* The interrupt byte (^C) that stops a running target; a stop reply follows. */
+ld_status ld_rsp_interrupt(struct ld_rsp *r);
 
 /* Hex helpers shared with the tests' fake stub. */
 int ld_rsp_hexval(int c);                 /* -1 when not a hex digit */

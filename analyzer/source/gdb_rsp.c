@@ -351,6 +351,12 @@ ld_status ld_rsp_post(struct ld_rsp *r, const char *const *cmds, size_t n)
 	return st != LD_OK ? st : put_bytes(r, frames, used);
 }
 
+ld_status ld_rsp_interrupt(struct ld_rsp *r)
+{
+	ld_status st = check_alive(r);
+	return st != LD_OK ? st : put_bytes(r, "\003", 1);
+}
+
 ld_status ld_rsp_receive(struct ld_rsp *r, int64_t deadline, bool *garbled, const char **reply,
 			 size_t *len)
 {

@@ -11,7 +11,9 @@
  *      CR3/CR0/CR4/EFER from the target description, the RAM layout from the
  *      QEMU monitor ("info mtree -f"), or size= when the stub has no monitor.
  *      resume: on close, let a guest that our connection paused run again
- *      (default: yes when QEMU says "paused", never in "prelaunch").
+ *      (default: yes when QEMU says "paused", never in "prelaunch"); such a
+ *      guest also runs for 0.2 s at each refresh, so a second look sees it
+ *      move on.
  *  mem://PATH[?lowmem=BYTES]
  *      A guest RAM file (QEMU memory-backend-file, e.g. under /dev/shm), read
  *      with pread. lowmem: file bytes past it are guest RAM at 4 GiB (QEMU pc:

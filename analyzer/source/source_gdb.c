@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* 64 pages = 256 KiB: holds the page-table pages of a walk and the objects
  * around it; memory stays flat whatever the guest's size. */
@@ -28,6 +29,9 @@
  * pipelined batch: scans (the DTB search of a halted guest) go ~10x faster,
  * random page-table walks pay nothing. */
 #define GDB_READAHEAD 16
+
+/* How long the shell's refresh lets a paused guest run (0.2 s). */
+#define GDB_REFRESH_RUN_NS 200000000L
 
 #define CR0_PG (1ull << 31)
 #define CR4_PAE (1ull << 5)
@@ -43,7 +47,8 @@ struct ld_gdb_source {
 	struct ld_rsp *rsp;
 	struct ld_live_range ranges[LD_LIVE_MAX_RANGES];
 	size_t nranges;
-	bool resume_on_close;        /* our connection paused a running guest */
+	bool was_running;            /* our connection paused a running guest */
+	bool resume_on_close;        /* let it run again when we leave */
 	struct ld_source_meta meta;
 	struct gdb_cache_slot cache[GDB_CACHE_PAGES];
 	uint64_t last_miss;          /* pfn of the last page fetched from the stub */
@@ -120,14 +125,13 @@ static ld_status learn_ram(struct ld_gdb_source *g, const char *query)
 static void decide_resume(struct ld_gdb_source *g, const char *query)
 {
 	char v[8], *status;
-	if (ld_live_url_opt(query, "resume", v, sizeof v)) {
-		g->resume_on_close = strcmp(v, "yes") == 0;
-		return;
+	if (ld_rsp_monitor(g->rsp, "info status", &status) == LD_OK) {
+		g->was_running = strstr(status, "status: paused") && !strstr(status, "prelaunch");
+		free(status);
 	}
-	if (ld_rsp_monitor(g->rsp, "info status", &status) != LD_OK)
-		return;
-	g->resume_on_close = strstr(status, "status: paused") && !strstr(status, "prelaunch");
-	free(status);
+	g->resume_on_close = g->was_running;
+	if (ld_live_url_opt(query, "resume", v, sizeof v))
+		g->resume_on_close = strcmp(v, "yes") == 0;
 }
 
 /* "CR3=00000000001ab000" in QEMU's "info registers", when the target
@@ -346,8 +350,35 @@ ld_status ld_gdb_status(struct ld_gdb_source *g)
 	return ld_rsp_health(g->rsp);
 }
 
+/* The shell's refresh on a guest that was running: let it run a moment and
+ * stop it again, so that the next look sees it move on. ('c', then the
+ * interrupt byte; the stub answers with a stop reply.) */
+static ld_status run_briefly(struct ld_gdb_source *g)
+{
+	ld_status st = ld_rsp_send(g->rsp, "c", ld_rsp_deadline(g->rsp));
+	if (st != LD_OK)
+		return st;
+	struct timespec ts = { 0, GDB_REFRESH_RUN_NS };
+	nanosleep(&ts, NULL);
+	if ((st = ld_rsp_interrupt(g->rsp)) != LD_OK)
+		return st;
+	int64_t deadline = ld_rsp_deadline(g->rsp);
+	for (;;) {
+		const char *rep;
+		size_t len;
+		if ((st = ld_rsp_receive(g->rsp, deadline, NULL, &rep, &len)) != LD_OK)
+			return st;
+		if (len > 0 && (rep[0] == 'T' || rep[0] == 'S'))
+			return LD_OK;
+		if (len > 0 && (rep[0] == 'W' || rep[0] == 'X'))
+			return ld_fail(LD_ERR_IO, "gdb: the guest ended while it ran (%.16s)", rep);
+	}
+}
+
 void ld_gdb_refresh(struct ld_gdb_source *g)
 {
+	if (g->was_running && g->resume_on_close && run_briefly(g) != LD_OK)
+		ld_warn("gdb: could not let the guest run before refreshing: %s", ld_errmsg());
 	for (size_t i = 0; i < GDB_CACHE_PAGES; i++)
 		g->cache[i].valid = false;
 }

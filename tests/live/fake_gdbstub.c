@@ -44,7 +44,7 @@ struct stub {
 	int fd, mem;
 	uint64_t mem_size;
 	FILE *log;
-	bool noack_offer, noack, rle, monitor, xml, p_packet, phys, phys_mode;
+	bool noack_offer, noack, rle, monitor, xml, p_packet, phys, phys_mode, running;
 	long bad_checksum, hang_after, close_after, evil_after, packets;
 	uint64_t regs[10];
 	const char *status;
@@ -171,6 +171,12 @@ static int get_packet(struct stub *s, char *buf, size_t cap)
 				return -1;
 			if (c == '-' && s->last_len)
 				put_raw(s, s->last, s->last_len);
+			if (c == 3 && s->running) {     /* ^C: stop, as a running target would */
+				s->running = false;
+				if (s->log)
+					fprintf(s->log, "^C\n"), fflush(s->log);
+				reply_str(s, "S02");
+			}
 		}
 		size_t n = 0;
 		while ((c = get_char(s)) != '#') {
@@ -347,6 +353,8 @@ static void handle(struct stub *s, const char *p)
 		do_monitor(s, p + 6);
 	else if (strcmp(p, "D") == 0)
 		reply_str(s, "OK");
+	else if (strcmp(p, "c") == 0)
+		s->running = true;           /* the stop reply comes after ^C */
 	else
 		reply_str(s, "");            /* unknown packet: the protocol's "not supported" */
 }

@@ -5,6 +5,7 @@
  *   live_tool meta URL                 source metadata, one "key value" a line
  *   live_tool read URL PA LEN          hex dump of physical bytes (16 a line)
  *   live_tool sum URL                  pages read and an FNV-1a hash of every present page
+ *   live_tool refresh URL PA LEN       read, refresh the source, read again
  *   live_tool monitor HOST:PORT CMD    run a monitor command through the stub, print its output
  *   live_tool reg HOST:PORT NAME       one register through the target description
  *
@@ -40,6 +41,12 @@ static const struct ld_source_meta *live_meta(struct live *l)
 static ld_status live_read(struct live *l, uint64_t pa, void *buf, size_t len)
 {
 	return l->gdb ? ld_gdb_read(l->gdb, pa, buf, len) : ld_livemem_read(l->mem, pa, buf, len);
+}
+
+static void live_refresh(struct live *l)
+{
+	if (l->gdb)
+		ld_gdb_refresh(l->gdb);
 }
 
 static ld_status live_next(struct live *l, uint64_t from, uint64_t *s, uint64_t *e)
@@ -189,6 +196,12 @@ int main(int argc, char **argv)
 		rc = cmd_read(&l, argv[3], argv[4]);
 	else if (strcmp(argv[1], "sum") == 0)
 		rc = cmd_sum(&l);
+	else if (strcmp(argv[1], "refresh") == 0 && argc == 5) {
+		rc = cmd_read(&l, argv[3], argv[4]);
+		live_refresh(&l);
+		if (rc == 0)
+			rc = cmd_read(&l, argv[3], argv[4]);
+	}
 	else
 		rc = usage();
 	for (size_t i = 0; i < ld_warn_count(); i++)
