@@ -19,7 +19,7 @@ static const struct ld_command commands[] = {
 	{ "help", ld_cmd_help, 0, "help [COMMAND]", "list commands or describe one" },
 	{ "info", ld_cmd_info, LD_CMD_NEEDS_KERNEL, "info [--json] DUMP",
 	  "what the dump is: format, architecture, build, DTB, KDBG, kernel, time" },
-	{ "k", ld_cmd_k, LD_CMD_NEEDS_KERNEL, "k THREAD DUMP", "kernel stack of a thread (best-effort scan for return addresses)" },
+	{ "k", ld_cmd_k, LD_CMD_NEEDS_KERNEL, "k [THREAD] DUMP", "kernel stack of a thread (best-effort scan for return addresses)" },
 	{ "ln", ld_cmd_ln, LD_CMD_NEEDS_KERNEL, "ln ADDR DUMP", "the module export nearest below an address" },
 	{ "lpc", ld_cmd_lpc, LD_CMD_NEEDS_KERNEL, "lpc message [ID] | port [ADDR] | thread [ADDR] [--pool-scan] [--json] DUMP",
 	  "LPC views: messages (by id), ports (queue, rundown), threads' LPC state (WinDbg !lpc)" },
