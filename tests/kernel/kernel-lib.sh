@@ -44,14 +44,27 @@ kfacts_match() {
 	kexpect "$j" build "$(kfact "$f" build)"
 }
 
-# kpoke FILE OFFSET VALUE: write VALUE as a little-endian u64 at OFFSET.
+# kpoke FILE OFFSET VALUE [BYTES]: write VALUE little-endian at OFFSET, as
+# BYTES bytes (8 by default). VALUE is "0x" + hex digits, taken as text (so
+# values past 2^63 survive shells whose arithmetic saturates), or a number
+# below 2^63.
 kpoke() {
-	v=$(printf '%016x' $(($3)))
+	n=${4:-8}
+	case $2 in *[!0-9]*) off=$(($2)) ;; *) off=$2 ;; esac
+	case $3 in
+	0x*|0X*) v=${3#0[xX]} ;;
+	*) v=$(printf '%x' "$(($3))") ;;
+	esac
+	while [ ${#v} -lt 16 ]; do v=0$v; done
 	b=
-	i=14
-	while [ $i -ge 0 ]; do
-		b="$b\\$(printf '%03o' 0x$(echo "$v" | cut -c$((i + 1))-$((i + 2))))"
-		i=$((i - 2))
+	i=0
+	while [ $i -lt "$n" ]; do        # byte i is hex digits 15-2i and 16-2i
+		c=$((15 - 2 * i))
+		b="$b\\$(printf '%03o' "0x$(echo "$v" | cut -c$c-$((c + 1)))")"
+		i=$((i + 1))
 	done
-	printf "$b" | dd of="$1" bs=1 seek=$(($2)) conv=notrunc 2>/dev/null
+	printf "$b" | dd of="$1" bs=1 seek="$off" conv=notrunc 2>/dev/null
 }
+
+# kpeek FILE OFFSET BYTES: the little-endian value at OFFSET as 0x + hex text.
+kpeek() { printf '0x%s\n' "$(od -A n -t "x$3" -j "$(($2))" -N "$3" "$1" | tr -d ' \n')"; }
