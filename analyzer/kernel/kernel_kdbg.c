@@ -15,7 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The kernel's .data is a few MiB; bound a scan of a hostile SizeOfImage. */
+/* The kernel's .data is a few MiB; bound what one image (a hostile
+ * SizeOfImage or section table) can make us read. */
 #define KDBG_SCAN_MAX_BYTES (64u << 20)
 
 bool ld_kdbg_header_ok(enum ld_arch arch, const uint8_t *hdr, uint64_t kern_base)
@@ -240,13 +241,16 @@ static bool scan_image(struct ld_kernel *k, uint64_t base, void *arg)
 		k->exported_kernel = base;
 	bool any_data = false;
 	char name[9];
-	uint64_t sva;
+	uint64_t sva, budget = KDBG_SCAN_MAX_BYTES;   /* per image, over all sections */
 	uint32_t ssize, flags;
-	for (unsigned i = 0; ld_kernel_pe_section(k, base, i, name, &sva, &ssize, &flags); i++) {
+	for (unsigned i = 0; budget && ld_kernel_pe_section(k, base, i, name, &sva, &ssize, &flags);
+	     i++) {
 		if (strcmp(name, ".data") != 0)
 			continue;
 		any_data = true;
-		if (scan_range(k, base, sva, ssize < KDBG_SCAN_MAX_BYTES ? ssize : KDBG_SCAN_MAX_BYTES))
+		uint64_t n = ssize < budget ? ssize : budget;
+		budget -= n;
+		if (scan_range(k, base, sva, n))
 			return true;
 	}
 	if (!any_data && scan_range(k, base, base, image_size < KDBG_SCAN_MAX_BYTES

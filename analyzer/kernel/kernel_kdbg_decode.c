@@ -148,15 +148,18 @@ ld_status ld_kdbg_find_decoder(struct ld_kernel *k, uint64_t image_base,
 	uint64_t sva;
 	uint32_t ssize, flags;
 	bool found = false;
+	uint64_t budget = CODE_SCAN_MAX_BYTES;   /* per image, over all sections */
 
 	if (cs_open(CS_ARCH_X86, CS_MODE_64, &h) != CS_ERR_OK)
 		return ld_fail(LD_ERR_UNSUPPORTED, "capstone cannot disassemble x64");
 	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
-	for (unsigned i = 0; !found && ld_kernel_pe_section(k, image_base, i, name, &sva, &ssize, &flags);
-	     i++) {
+	for (unsigned i = 0; !found && budget &&
+	     ld_kernel_pe_section(k, image_base, i, name, &sva, &ssize, &flags); i++) {
 		if (!(flags & LD_PE_SCN_EXECUTE))
 			continue;
-		found = scan_code(k, h, sva, ssize < CODE_SCAN_MAX_BYTES ? ssize : CODE_SCAN_MAX_BYTES, &d);
+		uint64_t n = ssize < budget ? ssize : budget;
+		budget -= n;
+		found = scan_code(k, h, sva, n, &d);
 	}
 	cs_close(&h);
 	if (!found)
