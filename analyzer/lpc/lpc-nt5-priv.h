@@ -26,6 +26,7 @@
 	X(po_max_msg, "_LPCP_PORT_OBJECT", "MaxMessageLength", false) \
 	X(po_max_conn, "_LPCP_PORT_OBJECT", "MaxConnectionInfoLength", false) \
 	X(po_flags, "_LPCP_PORT_OBJECT", "Flags", true) \
+	X(po_wait_event, "_LPCP_PORT_OBJECT", "WaitEvent", false) \
 	X(npq_back, "_LPCP_NONPAGED_PORT_QUEUE", "BackPointer", false) \
 	X(sem_signal, "_KSEMAPHORE", "Header.SignalState", false) \
 	X(msg_entry, "_LPCP_MESSAGE", "Entry", true) \
@@ -104,6 +105,9 @@ bool lpc_rec_get(struct lpc_nt5 *d, const struct lpc_rec *r, const struct ld_fre
 void lpc_fields_span(const struct ld_fref *const *f, size_t n, uint32_t *lo, uint32_t *hi);
 /* lpc_nt5_thread.c: the LPC fields and roles of every thread. */
 void lpc_nt5_threads(struct lpc_nt5 *d);
+/* Once ports are known: threads waiting on a waitable port's WaitEvent (an
+ * ordinary object wait) are receivers too (SEMANTICS §3.3 iv). */
+void lpc_nt5_waitable_receivers(struct lpc_nt5 *d);
 /* lpc_nt5_port.c: add (or mark) a port by address and read it the first time. */
 ld_status lpc_nt5_port_note(struct lpc_nt5 *d, uint64_t addr, unsigned found_by, size_t *index);
 /* After discovery: names, queues, reply chains, DataInfo chains of the ports

@@ -67,7 +67,7 @@ static void chain_end(struct ld_kernel *k, const struct ld_lpc_model *m, struct 
 		e->kind = LD_END_NOT_WAITING;
 		return;
 	}
-	if (t->wait_reason == WR_LPC_RECEIVE) {
+	if (t->wait_reason == WR_LPC_RECEIVE || (m->threads[last].roles & LD_LPC_ROLE_RECEIVER)) {
 		e->kind = LD_END_RECEIVING;
 		return;
 	}

@@ -6,7 +6,8 @@
  *   3. messages threads hold, ports they point at
  *   4. every port's queues and chains           lpc_nt5_port.c
  *   5. ports messages were sent from (again 4 for new ones)
- *   6. classify each reply/connect wait         lpc_nt5_classify.c */
+ *   6. receivers on waitable ports' WaitEvent   lpc_nt5_thread.c
+ *   7. classify each reply/connect wait         lpc_nt5_classify.c */
 #include "lpc-nt5-priv.h"
 
 #include <stdlib.h>
@@ -74,8 +75,10 @@ static ld_status nt5_decode(struct ld_kernel *k, struct ld_lpc_model *m, const s
 	}
 	if (st == LD_OK && walked < m->nports)
 		st = lpc_nt5_ports_walk(&d, walked);
-	if (st == LD_OK)
+	if (st == LD_OK) {
+		lpc_nt5_waitable_receivers(&d);
 		st = lpc_nt5_classify(&d);
+	}
 	free(d.rundown_port);
 	return st;
 }

@@ -105,3 +105,22 @@ void lpc_nt5_threads(struct lpc_nt5 *d)
 	if (unread)
 		ld_warn("LPC fields of %zu thread(s) could not be read", unread);
 }
+
+void lpc_nt5_waitable_receivers(struct lpc_nt5 *d)
+{
+	if (!d->f.po_wait_event.valid)
+		return;
+	for (size_t i = 0; i < d->m->sys->nthreads; i++) {
+		const struct ld_thread *t = &d->m->sys->threads[i];
+		struct ld_lpc_thread *s = &d->m->threads[i];
+		if (t->state != KTHREAD_WAITING || t->terminated || (s->roles & LD_LPC_ROLE_RECEIVER) ||
+		    t->wait_object < d->f.po_wait_event.off)
+			continue;
+		uint64_t port = t->wait_object - d->f.po_wait_event.off;
+		size_t p = ld_lpc_port_index(d->m, port);
+		if (p == LD_LPC_NONE || !d->m->ports[p].readable || !d->m->ports[p].waitable)
+			continue;
+		s->roles |= LD_LPC_ROLE_RECEIVER;
+		s->receive_port = port;
+	}
+}

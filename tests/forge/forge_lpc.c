@@ -126,6 +126,10 @@ static uint64_t port_new(struct fg_machine *m, unsigned kind, uint32_t extra_fla
 	fg_set(m, p, PORT_T, "Creator.UniqueThread", creator_tid);
 	fg_set(m, p, PORT_T, "MaxMessageLength", 0x148);
 	fg_set(m, p, PORT_T, "MaxConnectionInfoLength", 0x104);
+	if (extra_flags & F_WAITABLE) {   /* a real KEVENT: waitable ports' servers may wait on it */
+		fg_set(m, p, PORT_T, "WaitEvent.Header.Type", 0);   /* NotificationEvent */
+		fg_list_init(m, p + fg_offset(m, PORT_T, "WaitEvent.Header.WaitListHead"));
+	}
 	fg_list_init(m, p + fg_offset(m, PORT_T, "LpcReplyChainHead"));
 	fg_list_init(m, p + fg_offset(m, PORT_T, "LpcDataInfoChainHead"));
 	port_queue(m, p);
@@ -411,6 +415,10 @@ int fg_dir_lpcreceive(struct fg_machine *m, int argc, char **argv, const char *w
 	uint64_t et = thread_arg(m, argc, argv, "tid", where);
 	struct fg_lport *p = port_arg(m, argc, argv, "port", where);
 	uint64_t sem = read_ptr(m, p->va + fg_offset(m, PORT_T, "MsgQueue.Semaphore"));
+	/* A waitable port's server waits on the port's WaitEvent instead (declare
+	 * the thread with reason=UserRequest then). */
+	if (p->kind == K_CONNECTION && (read_ptr(m, p->va + fg_offset(m, PORT_T, "Flags")) & F_WAITABLE))
+		sem = p->va + fg_offset(m, PORT_T, "WaitEvent");
 	if (!ld_profile_type(m->profile, "_KWAIT_BLOCK"))
 		return 0;   /* 2000's profile has no wait block layout: the wait stays anonymous */
 	uint64_t wb = read_ptr(m, et + fg_offset(m, "_ETHREAD", "Tcb.WaitBlockList"));

@@ -33,7 +33,8 @@
  *       T holds the message (LpcReplyMessage, RepliedToThread = T,
  *       LpcReplyMessageId 0): a callback request T is handling.
  *  lpcreceive tid=T port=PORT
- *       T (reason=WrLpcReceive) waits on PORT's queue semaphore.
+ *       T (reason=WrLpcReceive) waits on PORT's queue semaphore; on a
+ *       waitable port, T (reason=UserRequest) waits on its WaitEvent.
  *  lpcserve tid=T msgid=N      T has received N (LpcReceivedMessageId + valid bit).
  *  lpcexit tid=T               LpcExitThreadCalled.
  *  dispatcher type=event|mutant|semaphore name=\PATH [owner=TID] [signal=N]
