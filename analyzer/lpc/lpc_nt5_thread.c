@@ -122,5 +122,6 @@ void lpc_nt5_waitable_receivers(struct lpc_nt5 *d)
 			continue;
 		s->roles |= LD_LPC_ROLE_RECEIVER;
 		s->receive_port = port;
+		d->m->ports[p].found_by |= LD_FOUND_LINK;   /* as for a receiver on the semaphore */
 	}
 }
