@@ -53,7 +53,20 @@ struct ld_kernel {
 	uint32_t kuser_build;               /* KUSER_SHARED_DATA.NtBuildNumber (Win10+), 0 unknown */
 	int self_map_index;                 /* x64 PML4 self-map index, -1 unknown */
 	uint64_t exported_kernel;           /* first image exporting as ntoskrnl, 0 none */
+	/* Pages of image content the current KDBG search may still read: hostile
+	 * memory can present thousands of "images"; real searches need a few MiB. */
+	uint64_t scan_pages_left;
 };
+#define LD_KDBG_SCAN_PAGES (128u << 10)     /* 512 MiB per search */
+
+/* Take one page from the search budget; false when it is spent. */
+static inline bool ld_kernel_scan_page(struct ld_kernel *k)
+{
+	if (!k->scan_pages_left)
+		return false;
+	k->scan_pages_left--;
+	return true;
+}
 
 /* profile_choose.c (owned by the types engineer): pick and validate the
  * profile for this kernel; fill k->profiles, k->info.profile and

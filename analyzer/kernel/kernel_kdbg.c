@@ -217,7 +217,9 @@ static bool scan_range(struct ld_kernel *k, uint64_t base, uint64_t va, uint64_t
 	uint64_t end = va + len;
 
 	for (uint64_t p = va & ~(uint64_t)(LD_PAGE_SIZE - 1); p < end; p += LD_PAGE_SIZE) {
-		if (ld_check_interrupt() || ld_kernel_read(k, p, page, sizeof page) != LD_OK)
+		if (ld_check_interrupt() || !ld_kernel_scan_page(k))
+			return false;
+		if (ld_kernel_read(k, p, page, sizeof page) != LD_OK)
 			continue;
 		for (unsigned off = 0; off + 4 <= LD_PAGE_SIZE; off += 4) {
 			if (ld_le32(page + off) != KDBG_TAG || p + off < va + KDBG_OWNER_TAG)
@@ -286,6 +288,8 @@ ld_status ld_kernel_find_kdbg(struct ld_kernel *k)
 {
 	const struct ld_source_meta *m = ld_source_meta(k->src);
 
+	k->scan_pages_left = LD_KDBG_SCAN_PAGES;
+
 	if (k->opts.kdbg_va) {
 		uint64_t va = ld_arch_canonical(k->info.arch, k->opts.kdbg_va);
 		ld_status st = try_stated(k, va, LD_FACT_USER);
@@ -301,6 +305,9 @@ ld_status ld_kernel_find_kdbg(struct ld_kernel *k)
 			"scanning instead", va, ld_errmsg());
 	}
 	ld_status st = ld_kernel_for_each_image(k, scan_image, NULL);
+	if (st != LD_OK && !k->scan_pages_left)
+		return ld_fail(LD_ERR_LIMIT, "not found within %u pages of image content",
+			       LD_KDBG_SCAN_PAGES);
 	if (st != LD_OK)
 		return ld_fail_ctx(st, "not found in the kernel image");
 	return LD_OK;

@@ -123,7 +123,9 @@ static bool scan_code(struct ld_kernel *k, csh h, uint64_t va, uint64_t len, str
 	uint64_t end = va + len;
 
 	for (uint64_t p = va & ~(uint64_t)(LD_PAGE_SIZE - 1); p < end; p += LD_PAGE_SIZE) {
-		if (ld_check_interrupt() || ld_kernel_read(k, p, page, sizeof page) != LD_OK)
+		if (ld_check_interrupt() || !ld_kernel_scan_page(k))
+			return false;
+		if (ld_kernel_read(k, p, page, sizeof page) != LD_OK)
 			continue;
 		for (unsigned off = 0; off + 7 <= LD_PAGE_SIZE; off++) {
 			if (page[off] != 0x80 || page[off + 1] != 0x3d || page[off + 6] != 0)
