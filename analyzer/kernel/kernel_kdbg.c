@@ -236,6 +236,8 @@ static bool scan_image(struct ld_kernel *k, uint64_t base, void *arg)
 {
 	uint32_t image_size;
 	(void)arg;
+	if (!k->scan_pages_left)
+		return true;    /* budget spent: stop the walk (the caller sees no block) */
 	if (!ld_kernel_pe_info(k, base, &image_size, NULL))
 		return false;
 	/* Noted on the way, for when no KDBG is found at all. */
@@ -269,7 +271,8 @@ struct find_encoded_arg {
 static bool image_decodes(struct ld_kernel *k, uint64_t base, void *arg)
 {
 	struct find_encoded_arg *a = arg;
-	return try_encoded(k, base, a->want_va, 0, a->from);
+	/* A spent budget ends the walk too; the caller checks k->kdbg. */
+	return !k->scan_pages_left || try_encoded(k, base, a->want_va, 0, a->from);
 }
 
 /* A stated address: plain, or encoded with keys from the kernel's code. */
@@ -279,7 +282,7 @@ static ld_status try_stated(struct ld_kernel *k, uint64_t va, enum ld_fact_sourc
 		return adopt(k, va, NULL, from);
 	struct find_encoded_arg a = { va, from };
 	if (k->info.arch == LD_ARCH_X64 &&
-	    ld_kernel_for_each_image(k, image_decodes, &a) == LD_OK)
+	    ld_kernel_for_each_image(k, image_decodes, &a) == LD_OK && k->kdbg)
 		return LD_OK;
 	return ld_fail(LD_ERR_CORRUPT, "no valid KDBG block at 0x%" PRIx64, va);
 }
@@ -305,10 +308,10 @@ ld_status ld_kernel_find_kdbg(struct ld_kernel *k)
 			"scanning instead", va, ld_errmsg());
 	}
 	ld_status st = ld_kernel_for_each_image(k, scan_image, NULL);
-	if (st != LD_OK && !k->scan_pages_left)
+	if (k->kdbg)
+		return LD_OK;
+	if (!k->scan_pages_left)
 		return ld_fail(LD_ERR_LIMIT, "not found within %u pages of image content",
 			       LD_KDBG_SCAN_PAGES);
-	if (st != LD_OK)
-		return ld_fail_ctx(st, "not found in the kernel image");
-	return LD_OK;
+	return ld_fail_ctx(st == LD_OK ? LD_ERR_NOT_FOUND : st, "not found in the kernel image");
 }
