@@ -239,6 +239,33 @@ static ld_status reply_wait(const struct cls *c, size_t t)
 	return ld_lpc_add_wait(m, &w, NULL);
 }
 
+/* An accepted connection: the server communication port whose ClientThread
+ * is the client names, as its Creator, the thread that accepted — the one
+ * that must call NtCompleteConnectPort (SEMANTICS §2 rows 5-6). */
+static void accepted(const struct cls *c, struct ld_lpc_wait *w, const struct ld_lpc_message *msg)
+{
+	const struct ld_lpc_model *m = c->d->m;
+	uint64_t client = m->sys->threads[w->thread].addr;
+	w->message_id = msg->id;
+	for (size_t i = 0; i < m->nports; i++) {
+		const struct ld_lpc_port *p = &m->ports[i];
+		if (!p->readable || p->kind != LD_PORT_SERVER_COMM || p->client_thread != client)
+			continue;
+		w->server_port = p->addr;
+		for (size_t t = 0; t < m->sys->nthreads; t++)
+			if (m->sys->threads[t].tid == p->creator_tid && m->sys->threads[t].pid == p->creator_pid)
+				w->server_thread = t;
+		if (w->server_thread != LD_LPC_NONE) {
+			w->status = LD_WAIT_PROCESSING;
+			snprintf(w->why, sizeof(w->why), "accepted by thread %#llx, which has not called NtCompleteConnectPort",
+				 (unsigned long long)m->sys->threads[w->server_thread].addr);
+			return;
+		}
+	}
+	w->status = LD_WAIT_UNKNOWN;
+	snprintf(w->why, sizeof(w->why), "accepted, but no server communication port names this client");
+}
+
 /* A connect waiter holds its LPC_CONNECTION_REQUEST; it is queued on (or was
  * received from) the connection port. */
 static ld_status connect_wait(const struct cls *c, size_t t)
@@ -258,7 +285,10 @@ static ld_status connect_wait(const struct cls *c, size_t t)
 	const struct ld_lpc_port *conn = port_at(m, conn_addr, &w.connection_port_index);
 	w.port_index = w.connection_port_index;
 	server_of(m, conn, &w);
-	decide(c, &w, conn_addr, conn, conn);
+	if (msg && msg->available && (msg->type & 0xff) == LPC_TYPE_REPLY)
+		accepted(c, &w, msg);
+	else
+		decide(c, &w, conn_addr, conn, conn);
 	return ld_lpc_add_wait(m, &w, NULL);
 }
 

@@ -33,16 +33,21 @@ static bool is_reply_waiter(const struct ld_thread *t, const struct ld_lpc_threa
 }
 
 /* Connect waiter: Waiting in Executive on its own reply semaphore, holding
- * its LPC_CONNECTION_REQUEST message (bit 0 clear). */
+ * its LPC_CONNECTION_REQUEST message (bit 0 clear) — or, once the server has
+ * accepted, the same message rewritten as LPC_REPLY with LpcReplyMessageId 0,
+ * until the server calls NtCompleteConnectPort (SEMANTICS §3.1). */
 static bool is_connect_waiter(struct lpc_nt5 *d, const struct ld_thread *t,
 			      const struct ld_lpc_thread *s)
 {
 	uint64_t type;
-	if (t->state != KTHREAD_WAITING || t->wait_reason != WR_EXECUTIVE_0 || !s->reply_message ||
-	    !s->reply_message_id)
+	if (t->state != KTHREAD_WAITING || t->wait_reason != WR_EXECUTIVE_0 || !s->reply_message)
 		return false;
 	uint64_t req = s->reply_message + d->f.msg_request.off;
-	return field(d, req, &d->f.pm_type, &type) && (type & 0xff) == LPC_TYPE_CONNECTION_REQUEST;
+	if (!field(d, req, &d->f.pm_type, &type))
+		return false;
+	if ((type & 0xff) == LPC_TYPE_CONNECTION_REQUEST)
+		return s->reply_message_id != 0;
+	return (type & 0xff) == LPC_TYPE_REPLY && s->reply_message_id == 0;
 }
 
 static void thread_state(struct lpc_nt5 *d, size_t i, uint32_t lo, uint32_t hi)

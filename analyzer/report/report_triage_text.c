@@ -69,8 +69,12 @@ static void wait_lines(FILE *f, const struct ld_lpc_model *m, size_t w)
 			ld_text_port(pb, sizeof pb, m, wt->port));
 	switch (wt->status) {
 	case LD_WAIT_PROCESSING:
-		fprintf(f, "      -> %s by %s\n", wt->callback ? "a callback, handled" : "processed",
-			ld_text_thread(tb, sizeof tb, m, wt->server_thread));
+		if (wt->connect && wt->message != LD_LPC_NONE && (m->messages[wt->message].type & 0xff) == 2)
+			fprintf(f, "      -> accepted by %s, which has not called NtCompleteConnectPort\n",
+				ld_text_thread(tb, sizeof tb, m, wt->server_thread));
+		else
+			fprintf(f, "      -> %s by %s\n", wt->callback ? "a callback, handled" : "processed",
+				ld_text_thread(tb, sizeof tb, m, wt->server_thread));
 		break;
 	case LD_WAIT_QUEUED:
 		fprintf(f, "      -> queued, not received: %s\n", wt->why);

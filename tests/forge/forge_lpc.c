@@ -387,6 +387,14 @@ int fg_dir_lpcconnect(struct fg_machine *m, int argc, char **argv, const char *w
 	fg_set(m, et, "_ETHREAD", "LpcReplyMessage", msg->va);
 	fg_set(m, et, "_ETHREAD", "LpcReplyMessageId", msg->id);
 	fg_list_append(m, p->va + fg_offset(m, PORT_T, "LpcReplyChainHead"), et + fg_offset(m, "_ETHREAD", "LpcReplyChain"));
+	/* accepted=SSPLABEL: NtAcceptConnectPort ran — the message is now the
+	 * reply, the id is cleared, the server port names the client thread. */
+	if (fg_arg(argc, argv, "accepted")) {
+		struct fg_lport *ssp = port_arg(m, argc, argv, "accepted", where);
+		fg_set(m, msg->va + fg_offset(m, MSG_T, "Request"), PM_T, "u2.s2.Type", 2);   /* LPC_REPLY */
+		fg_set(m, et, "_ETHREAD", "LpcReplyMessageId", 0);
+		fg_set(m, ssp->va, PORT_T, "ClientThread", et);
+	}
 	return 0;
 }
 

@@ -26,9 +26,11 @@
  *       T waits for the reply to N sent on PORT: LpcReplyMessageId,
  *       LpcWaitingOnPort = PORT|1, LpcReplyChain on the rundown port
  *       (declare T with `thread ... reason=WrLpcReply wait=S` first).
- *  lpcconnect tid=T port=CONNPORT message=MSGLABEL
+ *  lpcconnect tid=T port=CONNPORT message=MSGLABEL [accepted=SERVERPORT]
  *       T waits for its connection (reason Executive): LpcReplyMessage = the
- *       message, on the connection port's reply chain.
+ *       message, on the connection port's reply chain. accepted=: the server
+ *       accepted through SERVERPORT (message rewritten LPC_REPLY, id 0,
+ *       ClientThread = T) and has not yet called NtCompleteConnectPort.
  *  lpchold tid=T message=MSGLABEL
  *       T holds the message (LpcReplyMessage, RepliedToThread = T,
  *       LpcReplyMessageId 0): a callback request T is handling.
