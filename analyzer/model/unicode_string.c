@@ -28,7 +28,7 @@ static size_t utf8_put(char *out, size_t pos, size_t max, uint32_t cp)
 	return n;
 }
 
-/* Decode UTF-16LE; unpaired surrogates become U+FFFD. */
+/* Decode UTF-16LE; unpaired surrogates become U+FFFD, control characters '?'. */
 static void utf16_to_utf8(const uint8_t *in, size_t nbytes, char *out, size_t max)
 {
 	size_t pos = 0;
@@ -44,6 +44,8 @@ static void utf16_to_utf8(const uint8_t *in, size_t nbytes, char *out, size_t ma
 			}
 		} else if (cp >= 0xd800 && cp < 0xe000) {
 			cp = 0xfffd;
+		} else if (cp < 0x20 || cp == 0x7f) {
+			cp = '?';   /* a control character would break a line of a report */
 		}
 		size_t n = utf8_put(out, pos, max, cp);
 		if (n == 0)

@@ -135,6 +135,12 @@ static void test_unicode(unsigned ps)
 	      strcmp(out, "RPC \xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80") == 0, "ps=%u utf8: %s", ps, out);
 	/* Truncation on a character boundary. */
 	CHECK(ld_read_unicode_string(&fake, s, out, 6) == LD_OK && strcmp(out, "RPC ") == 0, "ps=%u trunc: %s", ps, out);
+	const uint16_t ctl[] = { 'a', '\n', 'b', 0x1b };
+	for (size_t i = 0; i < LD_ARRAY_SIZE(ctl); i++)
+		ld_put_le16(fake.mem + 0x3000 + 2 * i, ctl[i]);
+	put_ustr(s, sizeof(ctl), sizeof(ctl), fake.base + 0x3000);
+	CHECK(ld_read_unicode_string(&fake, s, out, sizeof(out)) == LD_OK && strcmp(out, "a?b?") == 0,
+	      "ps=%u control characters: %s", ps, out);
 	put_ustr(s, 0, 0, 0);
 	CHECK(ld_read_unicode_string(&fake, s, out, sizeof(out)) == LD_OK && out[0] == 0, "ps=%u empty", ps);
 	put_ustr(s, 10, 4, b);
