@@ -182,7 +182,19 @@ struct list_arg {
 	const char *prefix;
 	bool recurse, stop;
 	unsigned depth;
+	struct ld_vec *listed;       /* directories already listed (recursion) */
 };
+
+/* A directory reachable twice (a hostile namespace: A holds A, or A holds B
+ * twice) is listed once; otherwise a recursive listing could grow
+ * exponentially with the depth. */
+static bool first_visit(struct list_arg *la, uint64_t dir)
+{
+	for (size_t i = 0; i < la->listed->len; i++)
+		if (*(uint64_t *)ld_vec_at(la->listed, i) == dir)
+			return false;
+	return ld_vec_push(la->listed, &dir) == LD_OK;
+}
 
 static ld_status dir_list(struct ld_kernel *k, struct ld_model *m, uint64_t dir, struct list_arg *la);
 
@@ -203,7 +215,8 @@ static bool list_cb(struct ld_kernel *k, struct ld_model *m, uint64_t obj, void 
 		la->stop = true;
 		return false;
 	}
-	if (la->recurse && strcmp(e.type_name, "Directory") == 0 && la->depth < LD_DIR_MAX_DEPTH) {
+	if (la->recurse && strcmp(e.type_name, "Directory") == 0 && la->depth < LD_DIR_MAX_DEPTH &&
+	    first_visit(la, obj)) {
 		struct list_arg sub = *la;
 		sub.prefix = e.path;
 		sub.depth++;
@@ -243,6 +256,11 @@ ld_status ld_directory_walk(struct ld_kernel *k, const char *path, bool recurse,
 	size_t n = strlen(prefix);
 	while (n > 1 && prefix[n - 1] == '\\')
 		prefix[--n] = '\0';
-	struct list_arg la = { .fn = fn, .arg = arg, .prefix = prefix, .recurse = recurse };
-	return dir_list(k, m, dir, &la);
+	struct ld_vec listed;
+	ld_vec_init(&listed, sizeof(uint64_t));
+	(void)ld_vec_push(&listed, &dir);
+	struct list_arg la = { .fn = fn, .arg = arg, .prefix = prefix, .recurse = recurse, .listed = &listed };
+	st = dir_list(k, m, dir, &la);
+	ld_vec_free(&listed);
+	return st;
 }

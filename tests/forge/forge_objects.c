@@ -57,7 +57,7 @@ struct fg_span {
 struct fg_damage {
 	char kind[32];
 	uint64_t pid, seed, count;
-	char path[256];
+	char path[256], into[256];
 	char where[128];
 };
 
@@ -975,6 +975,22 @@ static void damage_tcb_list(struct fg_machine *m, uint64_t pid, const char *wher
 	fg_write_ptr(m, head + ps, prev);
 }
 
+/* One more directory entry for path in the directory into (its name info
+ * untouched): \\Windows inside \\Windows, twice, makes a namespace loop. */
+static void damage_link(struct fg_machine *m, const char *path, const char *into, const char *where)
+{
+	uint64_t obj = fg_object_lookup(m, path), dir = fg_object_lookup(m, into);
+	if (!obj || !dir)
+		fg_die(where, "damage link: no %s or no %s", path, into);
+	unsigned ps = ptr_size(m);
+	uint64_t bucket = dir + fg_offset(m, "_OBJECT_DIRECTORY", "HashBuckets");
+	uint64_t e = fg_kalloc(m, fg_sizeof(m, "_OBJECT_DIRECTORY_ENTRY"), "ObDi", true);
+	fg_set(m, e, "_OBJECT_DIRECTORY_ENTRY", "ChainLink", read_ptr_at(m, bucket));
+	fg_set(m, e, "_OBJECT_DIRECTORY_ENTRY", "Object", obj);
+	fg_write_ptr(m, bucket, e);
+	(void)ps;
+}
+
 static void damage_apply(struct fg_machine *m)
 {
 	struct fg_objects *o = state(m);
@@ -998,13 +1014,15 @@ static void damage_apply(struct fg_machine *m)
 			damage_pageout(m, d->pid, d->where);
 		else if (strcmp(d->kind, "tcb-list") == 0)
 			damage_tcb_list(m, d->pid, d->where);
+		else if (strcmp(d->kind, "link") == 0)
+			damage_link(m, d->path, d->into, d->where);
 	}
 }
 
 int fg_dir_damage(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	static const char *const kinds[] = { "process-loop", "thread-backlink", "handles-wild", "handles-level",
-					     "directory-cycle", "unlink", "flip", "pageout", "tcb-list" };
+					     "directory-cycle", "unlink", "flip", "pageout", "tcb-list", "link" };
 	if (argc < 2)
 		fg_die(where, "usage: damage KIND [pid=N] [path=\\DIR]");
 	bool known = false;
@@ -1021,6 +1039,7 @@ int fg_dir_damage(struct fg_machine *m, int argc, char **argv, const char *where
 	d->seed = fg_arg_u64(argc, argv, "seed", 1);
 	d->count = fg_arg_u64(argc, argv, "count", 100);
 	snprintf(d->path, sizeof(d->path), "%s", fg_arg(argc, argv, "path") ? fg_arg(argc, argv, "path") : "\\");
+	snprintf(d->into, sizeof(d->into), "%s", fg_arg(argc, argv, "into") ? fg_arg(argc, argv, "into") : "\\");
 	snprintf(d->where, sizeof(d->where), "%s", where);
 	return 0;
 }

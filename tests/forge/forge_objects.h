@@ -42,6 +42,7 @@
  *  damage process-loop | thread-backlink pid=N | handles-wild pid=N |
  *         handles-level pid=N | directory-cycle path=\DIR | unlink path=\X
  *         | flip seed=N count=N | pageout pid=N | tcb-list pid=N
+ *         | link path=\X into=\DIR (one more entry for X in DIR)
  *         (unlink: a root directory entry, e.g. \ObjectTypes, taken out;
  *          flip: count random bytes of object blocks changed, from seed;
  *          pageout: the page of that EPROCESS's pid moved to the pagefile;
