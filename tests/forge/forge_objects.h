@@ -14,12 +14,22 @@
  *  - Object headers follow the build family: NT5/Vista a Type pointer and
  *    *InfoOffset bytes; Win7+ TypeIndex + InfoMask; Win10 TypeIndex encoded
  *    with ObHeaderCookie and the header address.
- *  - Kernel globals the analyzer needs (ObpRootDirectoryObject,
- *    ObpTypeObjectType, ObTypeIndexTable, ObHeaderCookie, PspCidTable) are
- *    variables in kernel memory; fg_objects_global() gives their VA so the
- *    KDBG writer can store them (KDBG holds the variables' addresses).
+ *  - Kernel globals (ObpRootDirectoryObject, ObpTypeObjectType,
+ *    ObTypeIndexTable, ObHeaderCookie, PsActiveProcessHead,
+ *    PsLoadedModuleList) are ntoskrnl variables (fg_kernel_var), so the core's
+ *    KDBG writer and export table name them; fg_objects_global() gives a VA.
+ *    The cookie is seeded; ObTypeIndexTable holds 0, 0xbad0b0b0, then the
+ *    types by index ("Type" = 2, "Directory" = 3, the rest in creation
+ *    order). Every type is also named in \ObjectTypes, which is how the
+ *    analyzer rebuilds the table and derives the cookie.
+ *  - The namespace starts with \, \ObjectTypes, \BaseNamedObjects,
+ *    \RPC Control, \Windows; names hash into the 37 buckets.
+ *  - Handle values start at 4, skip index 0 of each leaf table, and the
+ *    table grows to as many levels as the largest value needs (2000: fixed
+ *    three levels of 256). Entries: XP+ Object | 1 (unlocked), 2000 the
+ *    pointer as is, 8+ ObjectPointerBits (x64 << 4 with the top implied).
  *  - Thread wait ages are turned into KTHREAD.WaitTime in fg_objects_finish()
- *    from m->tick_count and FG_TICKS_PER_SECOND.
+ *    from the final tick count and FG_TICKS_PER_SECOND.
  */
 #ifndef LPCDUMP_FORGE_OBJECTS_H
 #define LPCDUMP_FORGE_OBJECTS_H
