@@ -87,6 +87,7 @@ struct ld_model {
 	uint32_t info_size[LD_MODEL_INFO_HEADERS];
 	uint32_t pool_header_size;
 	enum ld_header_family family;
+	bool family_guessed;            /* no DECODING constant and no build: check memory */
 
 	bool system_built;
 	ld_status system_status;

@@ -26,6 +26,23 @@ static void model_free(void *v)
 	free(m);
 }
 
+/* The profile says how headers name their type (constants DECODING, from
+ * the types layer); failing that, field presence and the build: a Type
+ * pointer is NT5/Vista, TypeIndex is encoded from Windows 10 on. */
+static enum ld_header_family header_family(const struct ld_profile *p, const struct ld_model_fields *f)
+{
+	int64_t v;
+	if (ld_profile_const(p, "DECODING", "OBJECT_HEADER_TYPE_POINTER", &v) && v)
+		return LD_HDR_TYPE_POINTER;
+	if (ld_profile_const(p, "DECODING", "OBJECT_HEADER_TYPE_INDEX_COOKIE", &v) && v)
+		return LD_HDR_TYPE_COOKIE;
+	if (ld_profile_const(p, "DECODING", "OBJECT_HEADER_TYPE_INDEX", &v) && v)
+		return LD_HDR_TYPE_INDEX;
+	if (f->oh_type.valid)
+		return LD_HDR_TYPE_POINTER;
+	return ld_profile_build(p) >= 10000 ? LD_HDR_TYPE_COOKIE : LD_HDR_TYPE_INDEX;
+}
+
 static void model_resolve(const struct ld_profile *p, struct ld_model *m)
 {
 #define LD_MODEL_FIELD_INIT(mem, t, path) (void)ld_fref_init(p, t, path, &m->f.mem);
@@ -34,12 +51,10 @@ static void model_resolve(const struct ld_profile *p, struct ld_model *m)
 	for (unsigned i = 0; i < LD_MODEL_INFO_HEADERS; i++)
 		m->info_size[i] = info_header_types[i] ? ld_type_size(p, info_header_types[i]) : 0;
 	m->pool_header_size = ld_type_size(p, "_POOL_HEADER");
-	if (m->f.oh_type.valid)
-		m->family = LD_HDR_TYPE_POINTER;
-	else if (ld_profile_build(p) >= 10000)
-		m->family = LD_HDR_TYPE_COOKIE;
-	else
-		m->family = LD_HDR_TYPE_INDEX;
+	m->family = header_family(p, &m->f);
+	int64_t v;
+	m->family_guessed = m->family == LD_HDR_TYPE_INDEX && !ld_profile_build(p) &&
+			    !ld_profile_const(p, "DECODING", "OBJECT_HEADER_TYPE_INDEX", &v);
 }
 
 ld_status ld_model_get(struct ld_kernel *k, struct ld_model **out)

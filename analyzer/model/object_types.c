@@ -129,6 +129,24 @@ static void types_from_kdbg(struct ld_kernel *k, struct ld_model *m)
 		collect_cb(k, m, tt, NULL);
 }
 
+/* A profile that does not say whether TypeIndex is encoded (an ISF without
+ * a build): the type of types must name its own index plainly; if it does
+ * not, the index is encoded (Windows 10). */
+static void family_check(struct ld_kernel *k, struct ld_model *m)
+{
+	if (!m->family_guessed)
+		return;
+	for (unsigned i = 0; i < LD_MODEL_MAX_TYPES; i++) {
+		if (!m->type_addr[i] || strcmp(m->type_name[i], "Type") != 0)
+			continue;
+		uint64_t raw;
+		if (ld_read_field(k, m->type_addr[i] - m->f.oh_body.off, &m->f.oh_type_index, &raw) == LD_OK &&
+		    (raw & 0xff) != i)
+			m->family = LD_HDR_TYPE_COOKIE;
+		return;
+	}
+}
+
 void ld_model_types_build(struct ld_kernel *k, struct ld_model *m)
 {
 	if (m->types_built)
@@ -143,6 +161,7 @@ void ld_model_types_build(struct ld_kernel *k, struct ld_model *m)
 		types_from_kdbg(k, m);
 		ld_warn("object types: \\ObjectTypes not found; type names may be unavailable");
 	}
+	family_check(k, m);
 	if (m->family == LD_HDR_TYPE_COOKIE && !cookie_from_symbol(k, m))
 		cookie_derive(k, m);
 }
