@@ -4,8 +4,21 @@
 
 #include <string.h>
 
+#include "../analyzer/source/source.h"
+
+/* `help formats`: the names --format accepts, from the source layer's table. */
+static int help_formats(struct ld_cmd_ctx *ctx)
+{
+	fprintf(ctx->out, "Input formats (--format NAME; without it the format is detected from the content):\n");
+	for (const char *const *f = ld_source_formats(); *f; f++)
+		fprintf(ctx->out, "  %s\n", *f);
+	return LD_EXIT_OK;
+}
+
 int ld_cmd_help(struct ld_cmd_ctx *ctx, int argc, char **argv)
 {
+	if (argc > 1 && !strcmp(argv[1], "formats"))
+		return help_formats(ctx);
 	if (argc > 1) {
 		const struct ld_command *c = ld_command_find(argv[1]);
 		if (!c)
