@@ -39,6 +39,7 @@ static const struct ld_command commands[] = {
 	  "the default: threads stuck waiting for LPC/ALPC replies, their chains and deadlocks" },
 	{ "u", ld_cmd_u, LD_CMD_NEEDS_KERNEL, "u ADDR [COUNT] DUMP", "disassemble (x86/x64), named from module exports" },
 	{ "version", ld_cmd_version, 0, "version", "print the program version" },
+	{ "vtop", ld_cmd_vtop, LD_CMD_NEEDS_KERNEL, "vtop ADDR DUMP", "how a kernel address translates, or why it does not (WinDbg !pte)" },
 	{ "x", ld_cmd_x, LD_CMD_NEEDS_KERNEL, "x [MODULE!]PATTERN DUMP", "module exports whose names match a pattern (nt!Ps*)" },
 };
 

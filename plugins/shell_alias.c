@@ -5,6 +5,7 @@
  *   !lpc ARGS              → lpc ARGS
  *   !alpc /p|/m|/lpp|/lpc X → alpc port|message|process|connections X
  *   !thread ADDR           → thread ADDR (or `lpc thread ADDR` when there is no `thread`)
+ *   !pte ADDR              → vtop ADDR
  *   !process               → ps            (also `!process 0 0`)
  *   !process PID|ADDR|NAME [F] → threads PID (WinDbg radix: PID is hexadecimal;
  *                          ADDR an EPROCESS or an ETHREAD; NAME an image name)
@@ -27,7 +28,7 @@
 
 static const char *const names[] = {
 	"quit", "q", "exit", ".json", "help", "!lpc", "!alpc", "!thread", "!process",
-	"thread", "port", "message", "process", NULL
+	"thread", "port", "message", "process", "!pte", NULL
 };
 
 const char *const *shell_alias_names(void)
@@ -45,6 +46,7 @@ void shell_alias_help(FILE *out)
 		"  !alpc /p|/m|/lpp|/lpc ADDR\n"
 		"               alpc port|message|process|connections\n"
 		"  !thread ADDR same as `thread ADDR`\n"
+		"  !pte ADDR    same as `vtop ADDR`\n"
 		"  !process [0 0|PID|ADDR|NAME]\n"
 		"               `ps`, or the threads of one process (PID in hex, as in WinDbg)\n"
 		"  thread|port|message|process X\n"
@@ -207,6 +209,9 @@ bool shell_alias_apply(struct ld_cmd_ctx *ctx, struct shell_words *w, int *rc)
 		replace_head(w, 1, with, 1);
 	} else if (!strcmp(c, "!alpc")) {
 		rewrite_alpc(w);
+	} else if (!strcmp(c, "!pte")) {
+		const char *with[] = { "vtop" };
+		replace_head(w, 1, with, 1);
 	} else if (!strcmp(c, "!thread")) {
 		rewrite_thread(w);
 	} else if (!strcmp(c, "!process")) {
