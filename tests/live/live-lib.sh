@@ -71,7 +71,7 @@ live_qemu_start() {
 	echo "info chardev" >&4
 	# Bounded, but generous: a loaded machine can take seconds to start QEMU.
 	n=0
-	while ! grep -q 'gdb.*tcp:127\.0\.0\.1:[1-9]' "$QEMU_LOG" && [ $n -lt 300 ]; do
+	while ! grep -q 'gdb.*tcp:127\.0\.0\.1:[1-9]' "$QEMU_LOG" 2>/dev/null && [ $n -lt 300 ]; do
 		kill -0 "$QEMU_PID" 2>/dev/null || break
 		sleep 0.1; n=$((n + 1))
 	done
