@@ -76,16 +76,6 @@ struct lpc_nt5_fields {
 #define LPC_QUEUE_LIMIT 100000u
 #define LPC_CHAIN_LIMIT 100000u
 
-struct lpc_nt5 {
-	struct ld_kernel *k;
-	struct ld_lpc_model *m;
-	struct lpc_nt5_fields f;
-	size_t *rundown_port;       /* per thread: the port whose reply chain holds it, NONE */
-};
-
-/* lpc_nt5_fields.c */
-ld_status lpc_nt5_fields_init(const struct ld_profile *p, struct lpc_nt5_fields *f, bool *fits);
-
 /* One structure read at once, its fields taken from the copy: a port, a
  * message or a thread's LPC fields cost one read instead of fifteen (the
  * benchmark has 20,000 ports and 40,000 threads). A field outside the copy,
@@ -97,6 +87,19 @@ struct lpc_rec {
 	bool ok;
 	uint8_t buf[LPC_REC_MAX];
 };
+struct lpc_nt5 {
+	struct ld_kernel *k;
+	struct ld_lpc_model *m;
+	struct lpc_nt5_fields f;
+	size_t *rundown_port;       /* per thread: the port whose reply chain holds it, NONE */
+	/* Scratch copies, one per kind of record: a message is read while a
+	 * port's copy is still in use by its walk. */
+	struct lpc_rec thread_rec, port_rec, walk_rec, msg_rec;
+};
+
+/* lpc_nt5_fields.c */
+ld_status lpc_nt5_fields_init(const struct ld_profile *p, struct lpc_nt5_fields *f, bool *fits);
+
 /* Copy [base+lo, base+hi); false (and fields read one by one) when it fails. */
 bool lpc_rec_load(struct lpc_nt5 *d, struct lpc_rec *r, uint64_t base, uint32_t lo, uint32_t hi);
 /* The field f of the structure at r->base (f->off is relative to base). */

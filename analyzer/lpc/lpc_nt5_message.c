@@ -31,16 +31,16 @@ static bool req_field(struct lpc_nt5 *d, const struct lpc_rec *r, const struct l
 
 static void read_message(struct lpc_nt5 *d, struct ld_lpc_message *msg)
 {
-	static struct lpc_rec r;   /* 1 KiB: not on the stack of every call */
+	struct lpc_rec *r = &d->msg_rec;
 	uint64_t req = msg->addr + d->f.msg_request.off, id, v;
-	(void)lpc_rec_load(d, &r, msg->addr, 0, d->f.message_size);
-	if (!req_field(d, &r, &d->f.pm_id, &id)) {
+	(void)lpc_rec_load(d, r, msg->addr, 0, d->f.message_size);
+	if (!req_field(d, r, &d->f.pm_id, &id)) {
 		ld_status st = ld_read_field(d->k, req, &d->f.pm_id, &id);
 		msg->read_status = st != LD_OK ? st : LD_ERR_NOT_PRESENT;
 		return;
 	}
-#define REQ(name) (req_field(d, &r, &d->f.name, &v) ? v : 0)
-#define MSG(name) (lpc_rec_get(d, &r, &d->f.name, &v) ? v : 0)
+#define REQ(name) (req_field(d, r, &d->f.name, &v) ? v : 0)
+#define MSG(name) (lpc_rec_get(d, r, &d->f.name, &v) ? v : 0)
 	msg->available = true;
 	msg->id = (uint32_t)id;
 	msg->callback_id = (uint32_t)REQ(pm_callback);

@@ -30,15 +30,15 @@ static void read_owner(struct lpc_nt5 *d, struct ld_lpc_port *p)
 
 static void read_port(struct lpc_nt5 *d, struct ld_lpc_port *p)
 {
-	static struct lpc_rec r;   /* 1 KiB: not on the stack of every call */
+	struct lpc_rec *r = &d->port_rec;
 	uint64_t flags, v;
-	(void)lpc_rec_load(d, &r, p->addr, 0, d->f.port_size);
-	if (!lpc_rec_get(d, &r, &d->f.po_flags, &flags)) {
+	(void)lpc_rec_load(d, r, p->addr, 0, d->f.port_size);
+	if (!lpc_rec_get(d, r, &d->f.po_flags, &flags)) {
 		ld_status st = ld_read_field(d->k, p->addr, &d->f.po_flags, &flags);
 		p->read_status = st != LD_OK ? st : LD_ERR_NOT_PRESENT;
 		return;
 	}
-#define PORT_FIELD(name) (lpc_rec_get(d, &r, &d->f.name, &v) ? v : 0)
+#define PORT_FIELD(name) (lpc_rec_get(d, r, &d->f.name, &v) ? v : 0)
 	p->readable = true;
 	p->flags = (uint32_t)flags;
 	p->kind = kind_of(p->flags);
@@ -203,21 +203,21 @@ static void owner_fallback(const struct ld_lpc_model *m, struct ld_lpc_port *p)
 
 static ld_status walk_port(struct lpc_nt5 *d, size_t i)
 {
-	static struct lpc_rec r;   /* 1 KiB: not on the stack of every call */
+	struct lpc_rec *r = &d->walk_rec;
 	struct ld_lpc_port *p = &d->m->ports[i];
 	if (!p->readable)
 		return LD_OK;
 	if (p->kind == LD_PORT_CONNECTION)
 		port_name(d, p);
-	(void)lpc_rec_load(d, &r, p->addr, 0, d->f.port_size);
+	(void)lpc_rec_load(d, r, p->addr, 0, d->f.port_size);
 	size_t n;
-	ld_status st = walk_messages(d, i, &r, &d->f.po_receive_head, LD_MSG_RECEIVE_QUEUE, &p->queue_walk, &n);
+	ld_status st = walk_messages(d, i, r, &d->f.po_receive_head, LD_MSG_RECEIVE_QUEUE, &p->queue_walk, &n);
 	p = &d->m->ports[i];
 	p->nqueued = n;
 	warn_walk("receive queue", p, &p->queue_walk);
 	if (st != LD_OK)
 		return st;
-	st = walk_messages(d, i, &r, &d->f.po_data_info, LD_MSG_DATA_INFO, &p->data_info_walk, &n);
+	st = walk_messages(d, i, r, &d->f.po_data_info, LD_MSG_DATA_INFO, &p->data_info_walk, &n);
 	p = &d->m->ports[i];
 	p->ndata_info = n;
 	warn_walk("DataInfo chain", p, &p->data_info_walk);
@@ -225,7 +225,7 @@ static ld_status walk_port(struct lpc_nt5 *d, size_t i)
 		return st;
 	uint64_t chain = p->addr + d->f.po_reply_chain.off;
 	memset(&p->reply_chain_walk, 0, sizeof(p->reply_chain_walk));
-	if (!list_empty_in_copy(d, &r, chain, d->f.po_reply_chain.off)) {
+	if (!list_empty_in_copy(d, r, chain, d->f.po_reply_chain.off)) {
 		struct walk_arg a = { .d = d, .port = i };
 		ld_list_walk(d->k, chain, LPC_CHAIN_LIMIT, reply_chain_cb, &a, &p->reply_chain_walk);
 	}

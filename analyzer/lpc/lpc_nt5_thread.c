@@ -54,26 +54,26 @@ static void thread_state(struct lpc_nt5 *d, size_t i, uint32_t lo, uint32_t hi)
 {
 	const struct ld_thread *t = &d->m->sys->threads[i];
 	struct ld_lpc_thread *s = &d->m->threads[i];
-	static struct lpc_rec r;   /* 1 KiB: not on the stack of every call */
+	struct lpc_rec *r = &d->thread_rec;
 	uint64_t slot = 0, v;
-	(void)lpc_rec_load(d, &r, t->addr, lo, hi);
-	s->fields_known = lpc_rec_get(d, &r, &d->f.et_reply_msg, &slot);
+	(void)lpc_rec_load(d, r, t->addr, lo, hi);
+	s->fields_known = lpc_rec_get(d, r, &d->f.et_reply_msg, &slot);
 	if (slot & LPC_PORT_BIT) {
 		s->waiting_on_port = slot & ~(uint64_t)3;
 		s->no_impersonate = (slot & LPC_NO_IMPERSONATE_BIT) != 0;
 	} else {
 		s->reply_message = slot;
 	}
-	if (lpc_rec_get(d, &r, &d->f.et_reply_id, &v))
+	if (lpc_rec_get(d, r, &d->f.et_reply_id, &v))
 		s->reply_message_id = (uint32_t)v;
 	else
 		s->fields_known = false;
-	if (lpc_rec_get(d, &r, &d->f.et_rcvd_valid, &v))
+	if (lpc_rec_get(d, r, &d->f.et_rcvd_valid, &v))
 		s->received_valid = v != 0;
 	/* The id shares storage with Win32StartAddress: only the valid bit makes it an id. */
-	if (s->received_valid && lpc_rec_get(d, &r, &d->f.et_rcvd_id, &v))
+	if (s->received_valid && lpc_rec_get(d, r, &d->f.et_rcvd_id, &v))
 		s->received_message_id = (uint32_t)v;
-	if (lpc_rec_get(d, &r, &d->f.et_exit_called, &v) && v)
+	if (lpc_rec_get(d, r, &d->f.et_exit_called, &v) && v)
 		s->roles |= LD_LPC_ROLE_EXITING;
 	if (t->terminated)
 		return;   /* LpcReplyChain is ExitTime now: nothing else means anything */
