@@ -83,6 +83,16 @@ bool fg_parse_u64(const char *s, uint64_t *out);
 uint64_t fg_parse_u64_or_die(const char *where, const char *what, const char *s);
 uint64_t fg_parse_va(struct fg_machine *m, const char *where, const char *s);
 
+/* forge_args.c: argument helpers shared by the LPC and ALPC directives.
+ * fg_arg_flag: a bare word on the line, or word=VALUE present.
+ * fg_arg_thread: the ETHREAD named by key=TID (dies when there is none).
+ * fg_arg_hex: data=HEX into out (dies past max bytes or on odd digits).
+ * fg_split_path: "\Dir\Leaf" into its directory and leaf (path starts with '\'). */
+bool fg_arg_flag(int argc, char **argv, const char *word);
+uint64_t fg_arg_thread(struct fg_machine *m, int argc, char **argv, const char *key, const char *where);
+size_t fg_arg_hex(const char *hex, uint8_t *out, size_t max, const char *where);
+void fg_split_path(const char *path, char *dir, size_t max, const char **leaf);
+
 /* forge_memory.c */
 bool fg_phys_reserved(const struct fg_machine *m, uint64_t pfn);
 void fg_phys_sort(struct fg_machine *m);

@@ -56,14 +56,6 @@ static bool has(struct fg_machine *m, const char *type, const char *field)
 	return t && ld_type_resolve(m->profile, t, field, &f) == LD_OK;
 }
 
-static bool flag(int argc, char **argv, const char *word)
-{
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], word))
-			return true;
-	return fg_arg(argc, argv, word) != NULL;
-}
-
 static uint64_t read_uint(struct fg_machine *m, uint64_t va, size_t size)
 {
 	uint64_t v = 0;
@@ -96,15 +88,6 @@ static struct fg_amsg *msg_find(struct fg_machine *m, const char *label)
 		if (!strcmp(s->msgs[i].label, label))
 			return &s->msgs[i];
 	return NULL;
-}
-
-static uint64_t thread_arg(struct fg_machine *m, int argc, char **argv, const char *key, const char *where)
-{
-	const char *s = fg_arg(argc, argv, key);
-	uint64_t et = s ? fg_thread_by_tid(m, fg_parse_u64_or_die(where, key, s)) : 0;
-	if (!et)
-		fg_die(where, "%s=%s: no such thread", key, s ? s : "(missing)");
-	return et;
 }
 
 static void need_alpc(struct fg_machine *m, const char *where)
@@ -160,24 +143,11 @@ static struct fg_aport *port_add(struct fg_machine *m, const char *label, uint64
 	return p;
 }
 
-static void split_name(const char *path, char *dir, size_t max, const char **leaf)
-{
-	const char *slash = strrchr(path, '\\');
-	size_t n = (size_t)(slash - path);
-	if (n == 0)
-		n = 1;
-	if (n >= max)
-		n = max - 1;
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	*leaf = slash + 1;
-}
-
 static void port_flags(struct fg_machine *m, uint64_t p, int argc, char **argv)
 {
-	if (flag(argc, argv, "closed"))
+	if (fg_arg_flag(argc, argv, "closed"))
 		fg_set(m, p, PORT_T, "u1.s1.Closed", 1);
-	if (flag(argc, argv, "disconnected"))
+	if (fg_arg_flag(argc, argv, "disconnected"))
 		fg_set(m, p, PORT_T, "u1.s1.Disconnected", 1);
 }
 
@@ -187,30 +157,30 @@ static void connection_port(struct fg_machine *m, const char *label, int argc, c
 	if (!ep)
 		fg_die(where, "alpcport: no process pid=%llu", (unsigned long long)pid);
 	const char *name = fg_arg(argc, argv, "name");
-	bool unnamed = flag(argc, argv, "unnamed") || !name;
+	bool unnamed = fg_arg_flag(argc, argv, "unnamed") || !name;
 	char dir[512];
 	const char *leaf = NULL;
 	if (!unnamed) {
 		if (name[0] != '\\')
 			fg_die(where, "alpcport name= must be a full path");
-		split_name(name, dir, sizeof(dir), &leaf);
+		fg_split_path(name, dir, sizeof(dir), &leaf);
 	}
 	uint64_t ci = comm_info_new(m);
 	uint64_t p = port_new(m, T_CONNECTION, ep, ci, unnamed ? NULL : leaf, unnamed ? 0 : fg_directory(m, dir));
 	fg_set(m, ci, CI_T, "ConnectionPort", p);
-	if (flag(argc, argv, "waitable")) {
+	if (fg_arg_flag(argc, argv, "waitable")) {
 		uint64_t sem = fg_kalloc(m, fg_sizeof(m, "_KSEMAPHORE"), "AlSe", false);
 		fg_set(m, sem, "_KSEMAPHORE", "Header.Type", 5);
 		fg_set(m, sem, "_KSEMAPHORE", "Limit", 0x7fffffff);
 		fg_set(m, p, PORT_T, "u1.s1.Waitable", 1);
 		fg_set(m, p, PORT_T, "Semaphore", sem);
 	}
-	if (flag(argc, argv, "completion")) {
+	if (fg_arg_flag(argc, argv, "completion")) {
 		uint64_t q = fg_kalloc(m, 0x40, "IoCo", false);
 		fg_set(m, p, PORT_T, "CompletionPort", q);
 	}
 	port_flags(m, p, argc, argv);
-	bool nohandle = flag(argc, argv, "nohandle");
+	bool nohandle = fg_arg_flag(argc, argv, "nohandle");
 	if (!nohandle)
 		fg_handle_add(m, pid, p, 0x1f0001);
 	port_add(m, label, p, ci, T_CONNECTION, pid, where)->nohandle = nohandle;
@@ -262,18 +232,6 @@ int fg_dir_alpcport(struct fg_machine *m, int argc, char **argv, const char *whe
 }
 
 /* ---- messages ---- */
-
-static size_t hex_bytes(const char *hex, uint8_t *out, size_t max, const char *where)
-{
-	size_t n = 0;
-	for (const char *p = hex; p && *p; p += 2) {
-		unsigned v;
-		if (!p[1] || sscanf(p, "%2x", &v) != 1 || n == max)
-			fg_die(where, "data=%s: pairs of hex digits, at most %zu bytes", hex, max);
-		out[n++] = (uint8_t)v;
-	}
-	return n;
-}
 
 static unsigned queue_kind(const char *s, const char *where)
 {
@@ -333,9 +291,9 @@ int fg_dir_alpcmsg(struct fg_machine *m, int argc, char **argv, const char *wher
 	if (msg_find(m, label))
 		fg_die(where, "alpcmsg id=%s already exists", label);
 	uint8_t data[512];
-	size_t dlen = hex_bytes(fg_arg(argc, argv, "data"), data, sizeof(data), where);
-	bool absent = flag(argc, argv, "absent");
-	uint64_t sender = thread_arg(m, argc, argv, "from", where);
+	size_t dlen = fg_arg_hex(fg_arg(argc, argv, "data"), data, sizeof(data), where);
+	bool absent = fg_arg_flag(argc, argv, "absent");
+	uint64_t sender = fg_arg_thread(m, argc, argv, "from", where);
 	const struct fg_aport *port = port_arg(m, argc, argv, "port", where);
 	uint64_t port_va = port->va, ci = port->ci;
 	uint32_t blob = fg_sizeof(m, "_BLOB"), size = blob + fg_sizeof(m, MSG_T) + (uint32_t)dlen;
@@ -353,9 +311,9 @@ int fg_dir_alpcmsg(struct fg_machine *m, int argc, char **argv, const char *wher
 	fg_set_opt(m, msg, MSG_T, "QuotaProcess", fg_thread_process(m, sender));
 	const char *waiting = fg_arg(argc, argv, "waiting");
 	if (!waiting || strcmp(waiting, "none"))
-		fg_set(m, msg, MSG_T, "WaitingThread", waiting ? thread_arg(m, argc, argv, "waiting", where) : sender);
+		fg_set(m, msg, MSG_T, "WaitingThread", waiting ? fg_arg_thread(m, argc, argv, "waiting", where) : sender);
 	if (fg_arg(argc, argv, "server"))
-		fg_set(m, msg, MSG_T, "ServerThread", thread_arg(m, argc, argv, "server", where));
+		fg_set(m, msg, MSG_T, "ServerThread", fg_arg_thread(m, argc, argv, "server", where));
 	if (dlen) {
 		uint64_t at = msg + fg_sizeof(m, MSG_T);
 		fg_set_opt(m, msg, MSG_T, "DataSystemVa", at);
@@ -387,7 +345,7 @@ static void own_semaphore(struct fg_machine *m, uint64_t et)
 int fg_dir_alpcwait(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	need_alpc(m, where);
-	uint64_t et = thread_arg(m, argc, argv, "tid", where);
+	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
 	struct fg_amsg *msg = msg_find(m, fg_arg(argc, argv, "message"));
 	if (!msg)
 		fg_die(where, "alpcwait message=%s: no such message label", fg_arg(argc, argv, "message"));
@@ -400,7 +358,7 @@ int fg_dir_alpcwait(struct fg_machine *m, int argc, char **argv, const char *whe
 int fg_dir_alpcreceive(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	need_alpc(m, where);
-	uint64_t et = thread_arg(m, argc, argv, "tid", where);
+	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
 	struct fg_aport *p = port_arg(m, argc, argv, "port", where);
 	fg_list_append(m, p->va + fg_offset(m, PORT_T, "WaitQueue"), et + fg_offset(m, "_ETHREAD", "AlpcWaitListEntry"));
 	uint64_t len = p->va + fg_offset(m, PORT_T, "WaitQueueLength");

@@ -73,29 +73,11 @@ uint64_t fg_lpc_port(struct fg_machine *m, const char *label)
 	return p ? p->va : 0;
 }
 
-/* A bare word on the line (`waitable`, `absent` …), or key=VALUE present. */
-static bool flag(int argc, char **argv, const char *word)
-{
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], word))
-			return true;
-	return fg_arg(argc, argv, word) != NULL;
-}
-
 static uint64_t read_ptr(struct fg_machine *m, uint64_t va)
 {
 	uint64_t v = 0;
 	fg_read(m, va, &v, m->arch == LD_ARCH_X64 ? 8 : 4);   /* little-endian into a zeroed u64 */
 	return v;
-}
-
-static uint64_t thread_arg(struct fg_machine *m, int argc, char **argv, const char *key, const char *where)
-{
-	const char *s = fg_arg(argc, argv, key);
-	uint64_t et = s ? fg_thread_by_tid(m, fg_parse_u64_or_die(where, key, s)) : 0;
-	if (!et)
-		fg_die(where, "%s=%s: no such thread", key, s ? s : "(missing)");
-	return et;
 }
 
 /* ---- ports ---- */
@@ -151,19 +133,6 @@ static struct fg_lport *port_add(struct fg_machine *m, const char *label, uint64
 	return p;
 }
 
-static void split_name(const char *path, char *dir, size_t max, const char **leaf)
-{
-	const char *slash = strrchr(path, '\\');
-	size_t n = (size_t)(slash - path);
-	if (n == 0)
-		n = 1;   /* "\Foo" lives in the root */
-	if (n >= max)
-		n = max - 1;
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	*leaf = slash + 1;
-}
-
 static void connection_port(struct fg_machine *m, const char *label, int argc, char **argv, const char *where)
 {
 	uint64_t pid = fg_arg_u64(argc, argv, "pid", 0);
@@ -171,25 +140,25 @@ static void connection_port(struct fg_machine *m, const char *label, int argc, c
 	if (!ep)
 		fg_die(where, "port: no process pid=%llu", (unsigned long long)pid);
 	const char *name = fg_arg(argc, argv, "name");
-	bool unnamed = flag(argc, argv, "unnamed") || !name;
+	bool unnamed = fg_arg_flag(argc, argv, "unnamed") || !name;
 	char dir[512];
 	const char *leaf = NULL;
 	if (!unnamed) {
 		if (name[0] != '\\')
 			fg_die(where, "port name= must be a full path");
-		split_name(name, dir, sizeof(dir), &leaf);
+		fg_split_path(name, dir, sizeof(dir), &leaf);
 	}
 	uint32_t flags = 0;
-	if (flag(argc, argv, "waitable"))
+	if (fg_arg_flag(argc, argv, "waitable"))
 		flags |= F_WAITABLE;
-	if (flag(argc, argv, "name_deleted"))
+	if (fg_arg_flag(argc, argv, "name_deleted"))
 		flags |= F_NAME_DELETED;
 	uint64_t p = port_new(m, K_CONNECTION, flags, unnamed ? NULL : leaf, unnamed ? 0 : fg_directory(m, dir), pid,
 			      fg_arg_u64(argc, argv, "tid", 0));
 	fg_set(m, p, PORT_T, "ConnectionPort", p);
-	if (!flag(argc, argv, "noserver"))
+	if (!fg_arg_flag(argc, argv, "noserver"))
 		fg_set(m, p, PORT_T, "ServerProcess", ep);
-	if (!flag(argc, argv, "nohandle"))
+	if (!fg_arg_flag(argc, argv, "nohandle"))
 		fg_handle_add(m, pid, p, 0x1f0001);
 	port_add(m, label, p, K_CONNECTION, pid, where);
 }
@@ -207,7 +176,7 @@ static void client_port(struct fg_machine *m, const char *label, int argc, char 
 	port_add(m, label, ccp, K_CLIENT_COMM, server_pid, where);
 	/* Disconnected: the server communication port is gone and the client
 	 * port's ConnectedPort was cleared (LpcpDestroyPortQueue). */
-	if (flag(argc, argv, "disconnected"))
+	if (fg_arg_flag(argc, argv, "disconnected"))
 		return;
 	uint64_t ssp = port_new(m, K_SERVER_COMM, 0, NULL, 0, server_pid, fg_arg_u64(argc, argv, "accept_tid", 0));
 	fg_set(m, ssp, PORT_T, "ConnectionPort", conn_va);
@@ -263,18 +232,6 @@ static unsigned msg_type(const char *s, const char *where)
 	fg_die(where, "message type=%s unknown", s);
 }
 
-static size_t hex_bytes(const char *hex, uint8_t *out, size_t max, const char *where)
-{
-	size_t n = 0;
-	for (const char *p = hex; p && *p; p += 2) {
-		unsigned v;
-		if (!p[1] || sscanf(p, "%2x", &v) != 1 || n == max)
-			fg_die(where, "data=%s: pairs of hex digits, at most %zu bytes", hex, max);
-		out[n++] = (uint8_t)v;
-	}
-	return n;
-}
-
 static void message_header(struct fg_machine *m, uint64_t msg, int argc, char **argv, size_t dlen,
 			   const char *where)
 {
@@ -315,8 +272,8 @@ int fg_dir_message(struct fg_machine *m, int argc, char **argv, const char *wher
 	if (!label || !fg_arg(argc, argv, "msgid") || !fg_arg(argc, argv, "from"))
 		fg_die(where, "message needs id=, msgid= and from=");
 	uint8_t data[512];
-	size_t dlen = hex_bytes(fg_arg(argc, argv, "data"), data, sizeof(data), where);
-	bool absent = flag(argc, argv, "absent");
+	size_t dlen = fg_arg_hex(fg_arg(argc, argv, "data"), data, sizeof(data), where);
+	bool absent = fg_arg_flag(argc, argv, "absent");
 	size_t size = fg_sizeof(m, MSG_T) + dlen;
 	/* An absent message gets a page of its own, so leaving the page out
 	 * takes nothing else with it. */
@@ -324,7 +281,7 @@ int fg_dir_message(struct fg_machine *m, int argc, char **argv, const char *wher
 								       : m->arch == LD_ARCH_X64 ? 16 : 8;
 	uint64_t msg = fg_kalloc(m, absent ? LD_PAGE_SIZE - pool_hdr : size, "LpcM", true);
 	message_header(m, msg, argc, argv, dlen, where);
-	message_sender_pid(m, msg, thread_arg(m, argc, argv, "from", where));
+	message_sender_pid(m, msg, fg_arg_thread(m, argc, argv, "from", where));
 	if (dlen)
 		fg_write(m, msg + fg_sizeof(m, MSG_T), data, dlen);
 	if (fg_arg(argc, argv, "queue")) {
@@ -357,13 +314,13 @@ static uint64_t rundown_port(struct fg_machine *m, const struct fg_lport *p)
 
 int fg_dir_lpcwait(struct fg_machine *m, int argc, char **argv, const char *where)
 {
-	uint64_t et = thread_arg(m, argc, argv, "tid", where);
+	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
 	struct fg_lport *p = port_arg(m, argc, argv, "port", where);
 	uint64_t id = fg_arg_u64(argc, argv, "msgid", 0);
 	if (!id)
 		fg_die(where, "lpcwait needs msgid=");
 	fg_set(m, et, "_ETHREAD", "LpcReplyMessageId", id);
-	fg_set(m, et, "_ETHREAD", "LpcWaitingOnPort", p->va | 1 | (flag(argc, argv, "noimpersonate") ? 2 : 0));
+	fg_set(m, et, "_ETHREAD", "LpcWaitingOnPort", p->va | 1 | (fg_arg_flag(argc, argv, "noimpersonate") ? 2 : 0));
 	fg_set_opt(m, et, "_ETHREAD", "LpcReplySemaphore.Header.Type", 5);
 	fg_set_opt(m, et, "_ETHREAD", "LpcReplySemaphore.Limit", 1);
 	uint64_t rd = rundown_port(m, p);
@@ -374,7 +331,7 @@ int fg_dir_lpcwait(struct fg_machine *m, int argc, char **argv, const char *wher
 
 int fg_dir_lpcconnect(struct fg_machine *m, int argc, char **argv, const char *where)
 {
-	uint64_t et = thread_arg(m, argc, argv, "tid", where);
+	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
 	struct fg_lport *p = port_arg(m, argc, argv, "port", where);
 	const char *ml = fg_arg(argc, argv, "message");
 	struct fg_lpc *s = state(m);
@@ -403,7 +360,7 @@ int fg_dir_lpcconnect(struct fg_machine *m, int argc, char **argv, const char *w
  * request being handled, or a reply not yet picked up (SEMANTICS §3.1). */
 int fg_dir_lpchold(struct fg_machine *m, int argc, char **argv, const char *where)
 {
-	uint64_t et = thread_arg(m, argc, argv, "tid", where);
+	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
 	const char *ml = fg_arg(argc, argv, "message");
 	struct fg_lpc *s = state(m);
 	struct fg_lmsg *msg = NULL;
@@ -420,7 +377,7 @@ int fg_dir_lpchold(struct fg_machine *m, int argc, char **argv, const char *wher
 
 int fg_dir_lpcreceive(struct fg_machine *m, int argc, char **argv, const char *where)
 {
-	uint64_t et = thread_arg(m, argc, argv, "tid", where);
+	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
 	struct fg_lport *p = port_arg(m, argc, argv, "port", where);
 	uint64_t sem = read_ptr(m, p->va + fg_offset(m, PORT_T, "MsgQueue.Semaphore"));
 	/* A waitable port's server waits on the port's WaitEvent instead (declare
@@ -438,7 +395,7 @@ int fg_dir_lpcreceive(struct fg_machine *m, int argc, char **argv, const char *w
 
 int fg_dir_lpcserve(struct fg_machine *m, int argc, char **argv, const char *where)
 {
-	uint64_t et = thread_arg(m, argc, argv, "tid", where);
+	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
 	fg_set(m, et, "_ETHREAD", "LpcReceivedMessageId", fg_arg_u64(argc, argv, "msgid", 0));
 	fg_set(m, et, "_ETHREAD", "LpcReceivedMsgIdValid", 1);
 	return 0;
@@ -446,7 +403,7 @@ int fg_dir_lpcserve(struct fg_machine *m, int argc, char **argv, const char *whe
 
 int fg_dir_lpcexit(struct fg_machine *m, int argc, char **argv, const char *where)
 {
-	fg_set(m, thread_arg(m, argc, argv, "tid", where), "_ETHREAD", "LpcExitThreadCalled", 1);
+	fg_set(m, fg_arg_thread(m, argc, argv, "tid", where), "_ETHREAD", "LpcExitThreadCalled", 1);
 	return 0;
 }
 
@@ -468,7 +425,7 @@ int fg_dir_dispatcher(struct fg_machine *m, int argc, char **argv, const char *w
 		fg_die(where, "dispatcher type=%s (event, mutant, semaphore)", type);
 	char dir[512];
 	const char *leaf;
-	split_name(name, dir, sizeof(dir), &leaf);
+	fg_split_path(name, dir, sizeof(dir), &leaf);
 	size_t hdr = fg_sizeof(m, "_DISPATCHER_HEADER"), le = fg_sizeof(m, "_LIST_ENTRY");
 	uint64_t o = fg_object_create(m, kinds[k].otype, hdr + le + 2 * (le / 2) + 8, NULL, leaf, fg_directory(m, dir));
 	fg_set(m, o, "_DISPATCHER_HEADER", "Type", kinds[k].dtype);
@@ -478,7 +435,7 @@ int fg_dir_dispatcher(struct fg_machine *m, int argc, char **argv, const char *w
 		if (kinds[k].dtype != 2)
 			fg_die(where, "dispatcher: only a mutant has an owner");
 		/* KMUTANT: Header, MutantListEntry, OwnerThread. */
-		fg_write_ptr(m, o + hdr + le, thread_arg(m, argc, argv, "owner", where));
+		fg_write_ptr(m, o + hdr + le, fg_arg_thread(m, argc, argv, "owner", where));
 	}
 	return 0;
 }
