@@ -213,6 +213,12 @@ int main(int argc, char **argv)
 		}
 	}
 	rc = cmd->run(&ctx, cargc, cargv);
+	/* A live target that went away meanwhile: what was shown is not all. */
+	if (ctx.k && ld_source_status(ld_kernel_source(ctx.k)) != LD_OK) {
+		rc = ld_cmd_error(cmd->name, ld_source_status(ld_kernel_source(ctx.k)), "%s: %s",
+				  ctx.dump_path, ld_errmsg());
+		rc = rc == LD_EXIT_ANALYSIS ? LD_EXIT_INPUT : rc;   /* as when it dies on open */
+	}
 	if (!ctx.json)
 		ld_cmd_print_warnings(&ctx);
 	free(cargv);

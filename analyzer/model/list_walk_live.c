@@ -41,6 +41,8 @@ void ld_list_settle_live(struct ld_kernel *k, uint64_t head, size_t limit, unsig
 		ld_list_walk_ex(k, head, limit, flags | LD_WALK_NO_SETTLE, NULL, NULL, &r);
 		if (!torn(r.end))
 			return;
+		if (ld_source_status(ld_kernel_source(k)) != LD_OK)
+			return;                 /* the target is gone, not busy: no point retrying */
 	}
 	ld_warn("list at 0x%llx kept changing on the live target: %s at 0x%llx in %d reads",
 		(unsigned long long)head, ld_walk_end_name(r.end), (unsigned long long)r.bad_va, LIVE_TRIES);
