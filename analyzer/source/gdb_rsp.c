@@ -29,6 +29,8 @@
 #define RSP_RETRIES 3
 /* Console/notification packets skipped while waiting for one reply. */
 #define RSP_MAX_SKIPPED 100000
+/* Longest uninterrupted wait: how late a Ctrl-C may be noticed. */
+#define RSP_POLL_SLICE_MS 100
 /* qSupported's PacketSize when the stub gives none (gdb's own default). */
 #define RSP_DEFAULT_PACKET 400
 
@@ -40,6 +42,10 @@ struct ld_rsp {
 	ld_status death;             /* ... and why, for ld_rsp_health() */
 	char death_msg[256];
 	bool phys_on;                /* we switched QEMU to physical mode */
+	/* Replies the stub still owes us: a Ctrl-C may leave some unread, and
+	 * they must be read (and dropped) before the next request. */
+	size_t pending;
+	bool interruptible;          /* waiting between packets: Ctrl-C may stop us */
 	size_t packet_size;
 	char features[1024];         /* the qSupported reply, ';'-separated */
 	uint8_t in[4096];            /* socket read buffer */
@@ -102,11 +108,14 @@ static ld_status fill(struct ld_rsp *r, int64_t deadline)
 		if (left <= 0)
 			return kill_link(r, ld_fail(LD_ERR_TIMEOUT, "gdb stub: no answer within %d ms",
 						    r->timeout_ms));
+		/* Ctrl-C stops a wait between packets, never one inside a packet;
+		 * what is still owed is counted in r->pending and drained later.
+		 * The kernel restarts an interrupted poll() (SA_RESTART), so the
+		 * wait goes in slices and looks at the flag between them. */
+		if (r->interruptible && ld_check_interrupt())
+			return ld_fail(LD_ERR_INTERRUPTED, "gdb stub: interrupted");
 		struct pollfd p = { .fd = r->fd, .events = POLLIN };
-		int n = poll(&p, 1, left > 1000000 ? 1000000 : (int)left);
-		/* Ctrl-C does not cut an exchange short: its reply would then be
-		 * taken for the next one's. Exchanges are short (the timeout bounds
-		 * them); long loops check for interruption between reads. */
+		int n = poll(&p, 1, left > RSP_POLL_SLICE_MS ? RSP_POLL_SLICE_MS : (int)left);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -158,6 +167,13 @@ static ld_status put_bytes(struct ld_rsp *r, const char *buf, size_t len)
 
 /* ---- packets ---- */
 
+/* A console output packet: 'O' followed by hex (an "OK" reply is not one). */
+static bool is_console_output(const char *s, size_t len)
+{
+	return len >= 3 && s[0] == 'O' && (len - 1) % 2 == 0 && ld_rsp_hexval(s[1]) >= 0;
+}
+
+
 /* Frame data as "$data#cs" into frame. */
 static ld_status frame_packet(const char *data, char *frame, size_t cap, size_t *n)
 {
@@ -177,11 +193,18 @@ static ld_status send_packet(struct ld_rsp *r, const char *data, int64_t deadlin
 		return st;
 	for (int attempt = 0; attempt <= RSP_RETRIES; attempt++) {
 		st = put_bytes(r, frame, n);
-		if (st != LD_OK || r->noack)
+		if (st != LD_OK)
 			return st;
+		if (attempt == 0)
+			r->pending++;               /* one reply per packet, resent or not */
+		if (r->noack)
+			return LD_OK;
 		int c;
 		do {
-			if ((st = get_byte(r, deadline, &c)) != LD_OK)
+			r->interruptible = true;
+			st = get_byte(r, deadline, &c);
+			r->interruptible = false;
+			if (st != LD_OK)
 				return st;
 		} while (c != '+' && c != '-');
 		if (c == '+')
@@ -247,7 +270,10 @@ static ld_status recv_packet_ex(struct ld_rsp *r, int64_t deadline, bool *garble
 		int c;
 		ld_status st;
 		do {
-			if ((st = get_byte(r, deadline, &c)) != LD_OK)
+			r->interruptible = true;
+			st = get_byte(r, deadline, &c);
+			r->interruptible = false;
+			if (st != LD_OK)
 				return st;
 		} while (c != '$' && c != '%');
 		size_t len = 0;
@@ -269,19 +295,17 @@ static ld_status recv_packet_ex(struct ld_rsp *r, int64_t deadline, bool *garble
 		}
 		if (!r->noack && (st = put_bytes(r, "+", 1)) != LD_OK)
 			return st;
-		return expand_rle(r, len);
+		if ((st = expand_rle(r, len)) != LD_OK)
+			return st;
+		if (!is_console_output(r->reply, r->reply_len) && r->pending > 0)
+			r->pending--;
+		return LD_OK;
 	}
 }
 
 static ld_status recv_packet(struct ld_rsp *r, int64_t deadline)
 {
 	return recv_packet_ex(r, deadline, NULL);
-}
-
-/* A console output packet: 'O' followed by hex (an "OK" reply is not one). */
-static bool is_console_output(const char *s, size_t len)
-{
-	return len >= 3 && s[0] == 'O' && (len - 1) % 2 == 0 && ld_rsp_hexval(s[1]) >= 0;
 }
 
 static ld_status check_alive(const struct ld_rsp *r)
@@ -291,9 +315,23 @@ static ld_status check_alive(const struct ld_rsp *r)
 	return LD_OK;
 }
 
+/* Read and drop the replies an interrupted request left behind. */
+static ld_status drain(struct ld_rsp *r)
+{
+	int64_t deadline = now_ms() + r->timeout_ms;
+	while (r->pending > 0) {
+		ld_status st = recv_packet(r, deadline);
+		if (st != LD_OK)
+			return st;
+	}
+	return LD_OK;
+}
+
 ld_status ld_rsp_exchange(struct ld_rsp *r, const char *cmd, const char **reply, size_t *len)
 {
 	ld_status st = check_alive(r);
+	if (st == LD_OK)
+		st = drain(r);
 	if (st != LD_OK)
 		return st;
 	int64_t deadline = now_ms() + r->timeout_ms;
@@ -332,6 +370,8 @@ size_t ld_rsp_packet_size(const struct ld_rsp *r)
 ld_status ld_rsp_send(struct ld_rsp *r, const char *cmd, int64_t deadline)
 {
 	ld_status st = check_alive(r);
+	if (st == LD_OK)
+		st = drain(r);
 	return st != LD_OK ? st : send_packet(r, cmd, deadline);
 }
 
@@ -343,12 +383,16 @@ ld_status ld_rsp_post(struct ld_rsp *r, const char *const *cmds, size_t n)
 		return ld_fail(LD_ERR_ARG, "gdb stub: %zu packets posted at once (at most %d)", n,
 			       LD_RSP_MAX_POST);
 	ld_status st = check_alive(r);
+	if (st == LD_OK)
+		st = drain(r);
 	for (size_t i = 0; st == LD_OK && i < n; i++) {
 		size_t len;
 		st = frame_packet(cmds[i], frames + used, sizeof frames - used, &len);
 		used += st == LD_OK ? len : 0;
 	}
-	return st != LD_OK ? st : put_bytes(r, frames, used);
+	if (st == LD_OK && (st = put_bytes(r, frames, used)) == LD_OK)
+		r->pending += n;
+	return st;
 }
 
 ld_status ld_rsp_interrupt(struct ld_rsp *r)

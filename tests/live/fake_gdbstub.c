@@ -15,6 +15,7 @@
  *     --no-xml           no target description
  *     --no-p             no 'p' packet (client must use 'g')
  *     --no-phys          no QEMU physical memory mode (as VMware's stub)
+ *     --delay-ms N       wait N ms before answering each 'm' (a slow link)
  *     --evil N           after N packets, answer every 'm' with a hostile reply
  *                        of kind N % 6 (empty, error text, odd length, non-hex,
  *                        a run-length bomb, "OK")
@@ -38,6 +39,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 struct stub {
@@ -45,7 +47,7 @@ struct stub {
 	uint64_t mem_size;
 	FILE *log;
 	bool noack_offer, noack, rle, monitor, xml, p_packet, phys, phys_mode, running;
-	long bad_checksum, hang_after, close_after, evil_after, packets;
+	long bad_checksum, hang_after, close_after, evil_after, packets, delay_ms;
 	uint64_t regs[10];
 	const char *status;
 	char last[2 * 65536 + 8];    /* the last reply, resent on '-' */
@@ -332,6 +334,10 @@ static void handle(struct stub *s, const char *p)
 {
 	if (p[0] == 'm' && s->evil_after >= 0 && s->packets > s->evil_after)
 		return evil_reply(s);
+	if (p[0] == 'm' && s->delay_ms > 0) {
+		struct timespec ts = { s->delay_ms / 1000, (s->delay_ms % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
 	if (strncmp(p, "qSupported", 10) == 0)
 		replyf(s, "PacketSize=1000;qXfer:features:read%c%s", s->xml ? '+' : '-',
 		       s->noack_offer ? ";QStartNoAckMode+" : "");
@@ -408,6 +414,7 @@ static void parse_args(struct stub *s, int argc, char **argv, const char **mem, 
 		else if (!strcmp(a, "--hang-after") && v) s->hang_after = atol(v);
 		else if (!strcmp(a, "--close-after") && v) s->close_after = atol(v);
 		else if (!strcmp(a, "--evil") && v) s->evil_after = atol(v);
+		else if (!strcmp(a, "--delay-ms") && v) s->delay_ms = atol(v);
 		else if (!strcmp(a, "--cr0") && v) s->regs[R_CR0] = strtoull(v, NULL, 0);
 		else if (!strcmp(a, "--cr3") && v) s->regs[R_CR3] = strtoull(v, NULL, 0);
 		else if (!strcmp(a, "--cr4") && v) s->regs[R_CR4] = strtoull(v, NULL, 0);
