@@ -201,11 +201,28 @@ static const struct ld_lpc_ops *decoder_for(struct ld_kernel *k)
 	return NULL;
 }
 
+/* Dumps that cannot hold LPC state say so before anything else is tried:
+ * the user learns the reason, not a downstream symptom ("no profile"). */
+static ld_status analysable(struct ld_kernel *k)
+{
+	const struct ld_kernel_info *i = ld_kernel_info(k);
+	if (i->arch != LD_ARCH_X86 && i->arch != LD_ARCH_X86_PAE && i->arch != LD_ARCH_X64)
+		return ld_fail(LD_ERR_UNSUPPORTED, "%s kernel: only x86 and x64 kernels can be analysed",
+			       i->arch_name ? i->arch_name : "unknown");
+	if (i->triage)
+		return ld_fail(LD_ERR_NOT_FOUND, "a triage (small memory) dump holds only the faulting thread "
+				 "and its process: it has no LPC/ALPC state to analyse");
+	return LD_OK;
+}
+
 ld_status ld_lpc_model_build(struct ld_kernel *k, const struct ld_lpc_opts *o,
 			     struct ld_lpc_model **out)
 {
 	const struct ld_system *sys;
-	ld_status st = ld_system_get(k, &sys);
+	ld_status st = analysable(k);
+	if (st != LD_OK)
+		return st;
+	st = ld_system_get(k, &sys);
 	if (st != LD_OK)
 		return st;
 	const struct ld_lpc_ops *ops = decoder_for(k);

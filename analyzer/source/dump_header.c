@@ -144,7 +144,9 @@ static ld_status check_attributes(const struct ld_source_meta *m)
 			       m->attributes);
 	if (m->attributes & ATTR_INSUFFICIENT_SIZE)
 		ld_warn("crash dump: Windows flagged the dump as truncated (InsufficientDumpfileSize)");
-	if (m->required_dump_space && m->file_size < m->required_dump_space)
+	/* Triage dumps reserve more than they write; their own SizeOfDump is
+	 * checked in dump_triage.c. */
+	if (m->required_dump_space && m->file_size < m->required_dump_space && m->dump_type != LD_DUMP_TRIAGE)
 		ld_warn("crash dump: file is 0x%llx bytes but RequiredDumpSpace says 0x%llx: truncated",
 			(unsigned long long)m->file_size, (unsigned long long)m->required_dump_space);
 	return LD_OK;

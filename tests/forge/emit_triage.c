@@ -36,6 +36,8 @@ int fg_emit_triage(struct fg_machine *m, const char *path)
 	fg_out_write(&o, 0, h, hs);
 	fg_out_write(&o, hs, t, sizeof(t));
 	fg_out_write(&o, prcb_at, prcb, sizeof(prcb));
-	fg_out_write(&o, size - 4, "DGRT", 4);
+	uint8_t valid[4];
+	ld_put_le32(valid, 0x44475254u);                    /* 'DGRT': "TRGD" on disk, as Windows writes it */
+	fg_out_write(&o, size - 4, valid, 4);
 	return fg_out_close(&o, size);
 }
