@@ -329,10 +329,11 @@ int fg_dir_lpcwait(struct fg_machine *m, int argc, char **argv, const char *wher
 	return 0;
 }
 
-int fg_dir_lpcconnect(struct fg_machine *m, int argc, char **argv, const char *where)
+/* The message named by message=LABEL (the last one of that label); DIR
+ * names the directive in the error. */
+static struct fg_lmsg *message_arg(struct fg_machine *m, int argc, char **argv, const char *dir,
+				   const char *where)
 {
-	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
-	struct fg_lport *p = port_arg(m, argc, argv, "port", where);
 	const char *ml = fg_arg(argc, argv, "message");
 	struct fg_lpc *s = state(m);
 	struct fg_lmsg *msg = NULL;
@@ -340,7 +341,15 @@ int fg_dir_lpcconnect(struct fg_machine *m, int argc, char **argv, const char *w
 		if (!strcmp(s->msgs[i].label, ml))
 			msg = &s->msgs[i];
 	if (!msg)
-		fg_die(where, "lpcconnect: message=%s: no such message label", ml ? ml : "(missing)");
+		fg_die(where, "%s: message=%s: no such message label", dir, ml ? ml : "(missing)");
+	return msg;
+}
+
+int fg_dir_lpcconnect(struct fg_machine *m, int argc, char **argv, const char *where)
+{
+	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
+	struct fg_lport *p = port_arg(m, argc, argv, "port", where);
+	struct fg_lmsg *msg = message_arg(m, argc, argv, "lpcconnect", where);
 	fg_set(m, et, "_ETHREAD", "LpcReplyMessage", msg->va);
 	fg_set(m, et, "_ETHREAD", "LpcReplyMessageId", msg->id);
 	fg_list_append(m, p->va + fg_offset(m, PORT_T, "LpcReplyChainHead"), et + fg_offset(m, "_ETHREAD", "LpcReplyChain"));
@@ -361,14 +370,7 @@ int fg_dir_lpcconnect(struct fg_machine *m, int argc, char **argv, const char *w
 int fg_dir_lpchold(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
-	const char *ml = fg_arg(argc, argv, "message");
-	struct fg_lpc *s = state(m);
-	struct fg_lmsg *msg = NULL;
-	for (size_t i = 0; ml && i < s->nmsgs; i++)
-		if (!strcmp(s->msgs[i].label, ml))
-			msg = &s->msgs[i];
-	if (!msg)
-		fg_die(where, "lpchold: message=%s: no such message label", ml ? ml : "(missing)");
+	struct fg_lmsg *msg = message_arg(m, argc, argv, "lpchold", where);
 	fg_set(m, et, "_ETHREAD", "LpcReplyMessage", msg->va);
 	fg_set(m, et, "_ETHREAD", "LpcReplyMessageId", 0);
 	fg_set(m, msg->va, MSG_T, "RepliedToThread", et);
