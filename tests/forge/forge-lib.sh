@@ -25,15 +25,22 @@ fl_va48() {
 	printf '0x%s\n' "$h"
 }
 
-# fl_walk RAW ARCH DTB VA: physical address of VA, or "none". Follows the
-# Intel rules (present bit, PS at the levels that allow it) and nothing else.
-fl_walk() {
-	raw=$1 arch=$2 tab=$(($3)) v=$(($(fl_va48 "$4")))
-	case $arch in
+# fl_levels ARCH: the paging levels of ARCH, top first, for fl_walk and
+# fl_pte_at: shifts (VA bit of each index), bits (index mask of each level),
+# esz (entry size) and mask (the frame bits of an entry).
+fl_levels() {
+	case $1 in
 	x86)     shifts="22 12";       bits="1023 1023";        esz=4 mask=0xFFFFF000 ;;
 	x86-pae) shifts="30 21 12";    bits="3 511 511";        esz=8 mask=0xFFFFFFFFFF000 ;;
 	x64)     shifts="39 30 21 12"; bits="511 511 511 511";  esz=8 mask=0xFFFFFFFFFF000 ;;
 	esac
+}
+
+# fl_walk RAW ARCH DTB VA: physical address of VA, or "none". Follows the
+# Intel rules (present bit, PS at the levels that allow it) and nothing else.
+fl_walk() {
+	raw=$1 arch=$2 tab=$(($3)) v=$(($(fl_va48 "$4")))
+	fl_levels "$arch"
 	set -- $bits
 	for sh in $shifts; do
 		idx=$(( (v >> sh) & $1 )); shift
@@ -54,11 +61,7 @@ fl_walk() {
 # mapping, or "none" when a table on the way is missing.
 fl_pte_at() {
 	raw=$1 arch=$2 tab=$(($3)) v=$(($(fl_va48 "$4")))
-	case $arch in
-	x86)     shifts="22 12";       bits="1023 1023";        esz=4 mask=0xFFFFF000 ;;
-	x86-pae) shifts="30 21 12";    bits="3 511 511";        esz=8 mask=0xFFFFFFFFFF000 ;;
-	x64)     shifts="39 30 21 12"; bits="511 511 511 511";  esz=8 mask=0xFFFFFFFFFF000 ;;
-	esac
+	fl_levels "$arch"
 	set -- $bits
 	for sh in $shifts; do
 		idx=$(( (v >> sh) & $1 )); shift
