@@ -164,6 +164,10 @@ int main(int argc, char **argv)
 	int first = 0;
 	if (nrest > 0 && (cmd = ld_command_find(rest[0])) != NULL)
 		first = 1;
+	/* `lpcdump -c 'CMD; CMD' DUMP` is the shell's script mode, as with -i. */
+	for (int i = 0; !cmd && i < nrest; i++)
+		if (!strcmp(rest[i], "-c"))
+			interactive = true;
 	if (!cmd)
 		cmd = ld_command_find(interactive ? "shell" : "triage");
 	if (!cmd)

@@ -4,7 +4,6 @@
 #   t_forge --profile xp-sp2-x86 --scenario ... --format full -o "$T/x.dmp"
 #   t_run info --json "$T/x.dmp" > "$T/out"      # lpcdump, under $LPCDUMP_WRAPPER if set
 #   t_expect_file "$T/out" "$top_srcdir/tests/kernel/expected/x.json"
-#   t_json_get "$T/out" .build                   # one value from a JSON document (jansson-free)
 #
 # Exit codes follow automake: 0 pass, 77 skip, 99 hard error, else fail.
 
