@@ -268,18 +268,6 @@ static ld_status walk_port(struct alpc *d, size_t i)
 	return LD_OK;
 }
 
-/* Communication ports show their connection port's name. */
-static void inherit_name(struct ld_lpc_model *m, struct ld_lpc_port *p)
-{
-	if (p->name_known || !p->connection_port || p->connection_port == p->addr)
-		return;
-	size_t c = ld_lpc_port_index(m, p->connection_port);
-	if (c == LD_LPC_NONE || !m->ports[c].name_known)
-		return;
-	snprintf(p->name, sizeof(p->name), "%s", m->ports[c].name);
-	p->name_known = true;
-}
-
 /* A port whose OwnerProcess could not be placed: the process holding its handle. */
 static void owner_fallback(const struct ld_lpc_model *m, struct ld_lpc_port *p)
 {
@@ -303,7 +291,7 @@ ld_status alpc_ports_walk(struct alpc *d, size_t from)
 			return st;
 	}
 	for (size_t i = 0; i < d->m->nports; i++) {
-		inherit_name(d->m, &d->m->ports[i]);
+		lpc_port_inherit_name(d->m, &d->m->ports[i]);
 		owner_fallback(d->m, &d->m->ports[i]);
 	}
 	return LD_OK;

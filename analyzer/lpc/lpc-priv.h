@@ -46,6 +46,20 @@ void lpc_id_index_free(struct lpc_id_index *x);
  * server threads of processed requests (needs the kernel; k NULL: nothing). */
 ld_status lpc_locks_resolve(struct ld_kernel *k, struct ld_lpc_model *m);
 
+/* lpc_port_find.c: port discovery both decoders share. The decoder's note
+ * function adds (or marks) a port of its flavour by address. */
+struct lpc_port_finder {
+	struct ld_kernel *k;
+	struct ld_lpc_model *m;
+	bool (*is_port_type)(const char *type_name);
+	ld_status (*note)(void *decoder, uint64_t addr, unsigned found_by, size_t *index);
+	void *decoder;
+};
+ld_status lpc_find_ports_by_handle(const struct lpc_port_finder *f);
+ld_status lpc_find_ports_in_directory(const struct lpc_port_finder *f);
+/* A communication port shows its connection port's name. */
+void lpc_port_inherit_name(struct ld_lpc_model *m, struct ld_lpc_port *p);
+
 /* The decoders, tried in order (lpc_decoders.c). */
 extern const struct ld_lpc_ops *const lpc_decoders[];
 extern const size_t lpc_ndecoders;

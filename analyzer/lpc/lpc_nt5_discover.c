@@ -13,7 +13,6 @@ static bool is_port_type(const char *type_name)
 struct disc {
 	struct lpc_nt5 *d;
 	ld_status st;
-	const struct ld_process *proc;
 };
 
 /* A hard error (out of memory) stops discovery; a bad address does not. */
@@ -25,49 +24,27 @@ static bool keep_going(struct disc *a, ld_status st)
 	return false;
 }
 
-static bool handle_cb(const struct ld_handle *h, void *arg)
+static ld_status note(void *decoder, uint64_t addr, unsigned found_by, size_t *index)
 {
-	struct disc *a = arg;
-	if (!is_port_type(h->obj.type_name))
-		return true;
-	size_t i;
-	ld_status st = lpc_nt5_port_note(a->d, h->object, LD_FOUND_HANDLE, &i);
-	if (st == LD_OK) {
-		struct ld_lpc_port *p = &a->d->m->ports[i];
-		if (!p->nhandles++)
-			p->handle_pid = h->pid;
-	}
-	return keep_going(a, st);
+	return lpc_nt5_port_note(decoder, addr, found_by, index);
+}
+
+static struct lpc_port_finder finder(struct lpc_nt5 *d)
+{
+	return (struct lpc_port_finder){ .k = d->k, .m = d->m, .is_port_type = is_port_type, .note = note,
+					 .decoder = d };
 }
 
 ld_status lpc_nt5_discover_handles(struct lpc_nt5 *d)
 {
-	struct disc a = { .d = d, .st = LD_OK };
-	for (size_t i = 0; i < d->m->sys->nprocesses && a.st == LD_OK; i++) {
-		const struct ld_process *p = &d->m->sys->processes[i];
-		if (!p->object_table)
-			continue;
-		if (ld_handles_walk(d->k, p, handle_cb, &a) != LD_OK && a.st == LD_OK)
-			ld_warn("handle table of process %llu (%s): %s", (unsigned long long)p->pid, p->name,
-				ld_errmsg());
-	}
-	return a.st;
-}
-
-static bool dirent_cb(const struct ld_dirent *e, void *arg)
-{
-	struct disc *a = arg;
-	if (!is_port_type(e->type_name))
-		return true;
-	return keep_going(a, lpc_nt5_port_note(a->d, e->object, LD_FOUND_DIRECTORY, NULL));
+	struct lpc_port_finder f = finder(d);
+	return lpc_find_ports_by_handle(&f);
 }
 
 ld_status lpc_nt5_discover_directory(struct lpc_nt5 *d)
 {
-	struct disc a = { .d = d, .st = LD_OK };
-	if (ld_directory_walk(d->k, "\\", true, dirent_cb, &a) != LD_OK && a.st == LD_OK)
-		ld_warn("object directory: %s", ld_errmsg());
-	return a.st;
+	struct lpc_port_finder f = finder(d);
+	return lpc_find_ports_in_directory(&f);
 }
 
 /* Ports reached by pointers: the ports threads wait or listen on, the ports

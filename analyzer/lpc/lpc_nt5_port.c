@@ -174,18 +174,6 @@ static void port_name(struct lpc_nt5 *d, struct ld_lpc_port *p)
 	}
 }
 
-/* Communication ports show their connection port's name. */
-static void inherit_name(struct ld_lpc_model *m, struct ld_lpc_port *p)
-{
-	if (p->name_known || !p->connection_port || p->connection_port == p->addr)
-		return;
-	size_t c = ld_lpc_port_index(m, p->connection_port);
-	if (c == LD_LPC_NONE || !m->ports[c].name_known)
-		return;
-	snprintf(p->name, sizeof(p->name), "%s", m->ports[c].name);
-	p->name_known = true;
-}
-
 /* A communication or unconnected port has no ServerProcess: its owner is the
  * process holding its handle, else its creator's process. */
 static void owner_fallback(const struct ld_lpc_model *m, struct ld_lpc_port *p)
@@ -244,7 +232,7 @@ ld_status lpc_nt5_ports_walk(struct lpc_nt5 *d, size_t from)
 			return st;
 	}
 	for (size_t i = 0; i < d->m->nports; i++) {
-		inherit_name(d->m, &d->m->ports[i]);
+		lpc_port_inherit_name(d->m, &d->m->ports[i]);
 		owner_fallback(d->m, &d->m->ports[i]);
 	}
 	return LD_OK;
