@@ -4,8 +4,10 @@
  * Dumps are large (GBs) and read sparsely (headers, page tables, objects), so
  * the file is never mapped or loaded whole: whole aligned blocks go straight
  * from pread into the caller's buffer (bulk scans stay at disk speed) and
- * small reads are served from a direct-mapped cache of 4 KiB blocks (page
- * tables and headers are read again and again). Memory use is fixed.
+ * small reads are served from a set-associative cache of 4 KiB blocks (page
+ * tables, headers and the objects of one process are read again and again,
+ * and a direct-mapped cache lost them to collisions). Memory use is fixed:
+ * CACHE_SLOTS blocks at most, and only the slots used become resident.
  */
 #include "source-priv.h"
 
@@ -17,13 +19,17 @@
 #include <unistd.h>
 
 #define BLOCK LD_PAGE_SIZE
-#define CACHE_SLOTS 256u            /* 1 MiB */
+#define CACHE_WAYS 8u
+#define CACHE_SETS 256u
+#define CACHE_SLOTS (CACHE_WAYS * CACHE_SETS)   /* 8 MiB */
 #define NO_BLOCK UINT64_MAX
 
 struct ld_file {
 	int fd;
 	uint64_t size;
 	uint64_t tag[CACHE_SLOTS];      /* block number held by each slot */
+	uint32_t used[CACHE_SLOTS];     /* clock of the last use: least recent is evicted */
+	uint32_t clock;
 	uint8_t *blocks;                /* CACHE_SLOTS * BLOCK */
 };
 
@@ -73,8 +79,11 @@ int ld_file_fd(const struct ld_file *f)
 
 void ld_file_drop_cache(struct ld_file *f)
 {
-	for (size_t i = 0; i < CACHE_SLOTS; i++)
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
 		f->tag[i] = NO_BLOCK;
+		f->used[i] = 0;
+	}
+	f->clock = 0;
 }
 
 /* pread all of len, retrying short reads and EINTR. */
@@ -98,11 +107,32 @@ static ld_status read_exact(struct ld_file *f, uint64_t off, void *buf, size_t l
 	return LD_OK;
 }
 
+/* The slot of block b in its set: the one holding it, else the least
+ * recently used one (which the caller refills). */
+static size_t cache_slot(struct ld_file *f, uint64_t b)
+{
+	/* Mix the block number so that strided layouts (one object per page
+	 * at a fixed stride) still spread over the sets. */
+	uint64_t h = b * 0x9e3779b97f4a7c15ull;
+	size_t first = (size_t)((h >> 32) % CACHE_SETS) * CACHE_WAYS;
+	size_t victim = first;
+	for (size_t s = first; s < first + CACHE_WAYS; s++) {
+		if (f->tag[s] == b)
+			return s;
+		if (f->used[s] < f->used[victim])
+			victim = s;
+	}
+	return victim;
+}
+
 /* The cached copy of block b (which must lie inside the file, maybe partly). */
 static ld_status cached_block(struct ld_file *f, uint64_t b, const uint8_t **out)
 {
-	size_t slot = (size_t)(b % CACHE_SLOTS);
+	if (f->clock == UINT32_MAX)
+		ld_file_drop_cache(f);   /* 2^32 reads: start the ages again */
+	size_t slot = cache_slot(f, b);
 	uint8_t *data = f->blocks + slot * BLOCK;
+	f->used[slot] = ++f->clock;
 	if (f->tag[slot] != b) {
 		uint64_t off = b * BLOCK;
 		size_t n = f->size - off < BLOCK ? (size_t)(f->size - off) : BLOCK;
