@@ -76,17 +76,6 @@ struct lpc_nt5_fields {
 #define LPC_QUEUE_LIMIT 100000u
 #define LPC_CHAIN_LIMIT 100000u
 
-/* One structure read at once, its fields taken from the copy: a port, a
- * message or a thread's LPC fields cost one read instead of fifteen (the
- * benchmark has 20,000 ports and 40,000 threads). A field outside the copy,
- * or a copy that could not be read whole, falls back to a read of its own. */
-#define LPC_REC_MAX 0x400u
-struct lpc_rec {
-	uint64_t base;              /* the structure */
-	uint32_t lo, len;           /* the copy holds [base+lo, base+lo+len) */
-	bool ok;
-	uint8_t buf[LPC_REC_MAX];
-};
 struct lpc_nt5 {
 	struct ld_kernel *k;
 	struct ld_lpc_model *m;
@@ -94,20 +83,18 @@ struct lpc_nt5 {
 	size_t *rundown_port;       /* per thread: the port whose reply chain holds it, NONE */
 	/* Scratch copies, one per kind of record: a message is read while a
 	 * port's copy is still in use by its walk. */
-	struct lpc_rec thread_rec, port_rec, walk_rec, msg_rec;
+	struct ld_record thread_rec, port_rec, walk_rec, msg_rec;
 };
 
 /* lpc_nt5_fields.c */
 ld_status lpc_nt5_fields_init(const struct ld_profile *p, struct lpc_nt5_fields *f, bool *fits);
 
-/* Copy [base+lo, base+hi); false (and fields read one by one) when it fails. */
-bool lpc_rec_load(struct lpc_nt5 *d, struct lpc_rec *r, uint64_t base, uint32_t lo, uint32_t hi);
-/* The field f of the structure at r->base (f->off is relative to base). */
-bool lpc_rec_get(struct lpc_nt5 *d, const struct lpc_rec *r, const struct ld_fref *f, uint64_t *v);
-/* The byte range [*lo, *hi) covering the valid fields given. */
-void lpc_fields_span(const struct ld_fref *const *f, size_t n, uint32_t *lo, uint32_t *hi);
-/* lpc_nt5_thread.c: the LPC fields and roles of every thread. */
+/* Field f of the structure copied in r (model.h's ld_record): true when read. */
+bool lpc_rec_get(struct lpc_nt5 *d, const struct ld_record *r, const struct ld_fref *f, uint64_t *v);
+/* lpc_nt5_thread.c: the LPC fields and roles of every thread; before the
+ * process snapshot exists, ask it to keep the bytes those fields live in. */
 void lpc_nt5_threads(struct lpc_nt5 *d);
+void lpc_nt5_keep_thread_fields(struct ld_kernel *k, const struct lpc_nt5_fields *f);
 /* Once ports are known: threads waiting on a waitable port's WaitEvent (an
  * ordinary object wait) are receivers too (SEMANTICS §3.3 iv). */
 void lpc_nt5_waitable_receivers(struct lpc_nt5 *d);

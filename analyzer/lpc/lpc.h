@@ -370,6 +370,9 @@ struct ld_lpc_ops {
 	const char *name;
 	enum ld_lpc_flavor flavor;
 	bool (*fits)(struct ld_kernel *k);
+	/* Optional, before the process snapshot is built: ask it to keep what
+	 * decode() reads of every thread (ld_system_keep_thread_bytes). */
+	void (*prepare)(struct ld_kernel *k);
 	ld_status (*decode)(struct ld_kernel *k, struct ld_lpc_model *m, const struct ld_lpc_opts *o);
 };
 extern const struct ld_lpc_ops ld_lpc_nt5_ops;

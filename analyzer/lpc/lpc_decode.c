@@ -20,6 +20,14 @@ static bool nt5_fits(struct ld_kernel *k)
 	return fits;
 }
 
+static void nt5_prepare(struct ld_kernel *k)
+{
+	struct lpc_nt5_fields f;
+	bool fits;
+	if (lpc_nt5_fields_init(ld_kernel_profile(k), &f, &fits) == LD_OK && fits)
+		lpc_nt5_keep_thread_fields(k, &f);
+}
+
 static ld_status held_messages(struct lpc_nt5 *d)
 {
 	for (size_t i = 0; i < d->m->sys->nthreads; i++) {
@@ -87,5 +95,6 @@ const struct ld_lpc_ops ld_lpc_nt5_ops = {
 	.name = "lpc-nt5",
 	.flavor = LD_LPC_FLAVOR_LPC,
 	.fits = nt5_fits,
+	.prepare = nt5_prepare,
 	.decode = nt5_decode,
 };

@@ -222,10 +222,12 @@ ld_status ld_lpc_model_build(struct ld_kernel *k, const struct ld_lpc_opts *o,
 	ld_status st = analysable(k);
 	if (st != LD_OK)
 		return st;
+	const struct ld_lpc_ops *ops = decoder_for(k);
+	if (ops && ops->prepare)
+		ops->prepare(k);
 	st = ld_system_get(k, &sys);
 	if (st != LD_OK)
 		return st;
-	const struct ld_lpc_ops *ops = decoder_for(k);
 	if (!ops) {
 		const struct ld_profile *p = ld_kernel_profile(k);
 		/* Vista RTM's public symbols carry no ALPC layouts (LAYOUTS.md):

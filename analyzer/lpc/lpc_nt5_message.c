@@ -22,7 +22,7 @@ static void read_preview(struct lpc_nt5 *d, struct ld_lpc_message *msg, uint64_t
 }
 
 /* PORT_MESSAGE fields are relative to Request: shift them to the message. */
-static bool req_field(struct lpc_nt5 *d, const struct lpc_rec *r, const struct ld_fref *f, uint64_t *v)
+static bool req_field(struct lpc_nt5 *d, const struct ld_record *r, const struct ld_fref *f, uint64_t *v)
 {
 	struct ld_fref g = *f;
 	g.off += d->f.msg_request.off;
@@ -31,9 +31,9 @@ static bool req_field(struct lpc_nt5 *d, const struct lpc_rec *r, const struct l
 
 static void read_message(struct lpc_nt5 *d, struct ld_lpc_message *msg)
 {
-	struct lpc_rec *r = &d->msg_rec;
+	struct ld_record *r = &d->msg_rec;
 	uint64_t req = msg->addr + d->f.msg_request.off, id, v;
-	(void)lpc_rec_load(d, r, msg->addr, 0, d->f.message_size);
+	(void)ld_record_load(d->k, r, msg->addr, 0, d->f.message_size);
 	if (!req_field(d, r, &d->f.pm_id, &id)) {
 		ld_status st = ld_read_field(d->k, req, &d->f.pm_id, &id);
 		msg->read_status = st != LD_OK ? st : LD_ERR_NOT_PRESENT;

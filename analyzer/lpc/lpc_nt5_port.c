@@ -30,9 +30,9 @@ static void read_owner(struct lpc_nt5 *d, struct ld_lpc_port *p)
 
 static void read_port(struct lpc_nt5 *d, struct ld_lpc_port *p)
 {
-	struct lpc_rec *r = &d->port_rec;
+	struct ld_record *r = &d->port_rec;
 	uint64_t flags, v;
-	(void)lpc_rec_load(d, r, p->addr, 0, d->f.port_size);
+	(void)ld_record_load(d->k, r, p->addr, 0, d->f.port_size);
 	if (!lpc_rec_get(d, r, &d->f.po_flags, &flags)) {
 		ld_status st = ld_read_field(d->k, p->addr, &d->f.po_flags, &flags);
 		p->read_status = st != LD_OK ? st : LD_ERR_NOT_PRESENT;
@@ -139,7 +139,7 @@ static ld_status note_unreadable_tail(struct walk_arg *a, uint64_t head, const s
 
 /* Is the LIST_ENTRY at head (inside the port copy) an empty list? Most
  * queues and chains are: answering from the copy saves two reads per list. */
-static bool list_empty_in_copy(struct lpc_nt5 *d, const struct lpc_rec *r, uint64_t head, uint32_t head_off)
+static bool list_empty_in_copy(struct lpc_nt5 *d, const struct ld_record *r, uint64_t head, uint32_t head_off)
 {
 	struct ld_fref fl = { .valid = true, .off = head_off, .size = ld_kernel_ptr_size(d->k), .is_ptr = true };
 	struct ld_fref bl = fl;
@@ -149,7 +149,7 @@ static bool list_empty_in_copy(struct lpc_nt5 *d, const struct lpc_rec *r, uint6
 	       blink == head;
 }
 
-static ld_status walk_messages(struct lpc_nt5 *d, size_t i, const struct lpc_rec *r, const struct ld_fref *head_f,
+static ld_status walk_messages(struct lpc_nt5 *d, size_t i, const struct ld_record *r, const struct ld_fref *head_f,
 			       enum ld_msg_where where, struct ld_walk_result *res, size_t *count)
 {
 	struct walk_arg a = { .d = d, .port = i, .where = where, .st = LD_OK };
@@ -191,13 +191,13 @@ static void owner_fallback(const struct ld_lpc_model *m, struct ld_lpc_port *p)
 
 static ld_status walk_port(struct lpc_nt5 *d, size_t i)
 {
-	struct lpc_rec *r = &d->walk_rec;
+	struct ld_record *r = &d->walk_rec;
 	struct ld_lpc_port *p = &d->m->ports[i];
 	if (!p->readable)
 		return LD_OK;
 	if (p->kind == LD_PORT_CONNECTION)
 		port_name(d, p);
-	(void)lpc_rec_load(d, r, p->addr, 0, d->f.port_size);
+	(void)ld_record_load(d->k, r, p->addr, 0, d->f.port_size);
 	size_t n;
 	ld_status st = walk_messages(d, i, r, &d->f.po_receive_head, LD_MSG_RECEIVE_QUEUE, &p->queue_walk, &n);
 	p = &d->m->ports[i];

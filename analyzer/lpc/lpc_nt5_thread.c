@@ -54,9 +54,13 @@ static void thread_state(struct lpc_nt5 *d, size_t i, uint32_t lo, uint32_t hi)
 {
 	const struct ld_thread *t = &d->m->sys->threads[i];
 	struct ld_lpc_thread *s = &d->m->threads[i];
-	struct lpc_rec *r = &d->thread_rec;
+	struct ld_record *r = &d->thread_rec;
 	uint64_t slot = 0, v;
-	(void)lpc_rec_load(d, r, t->addr, lo, hi);
+	/* The snapshot kept these bytes when lpc_nt5_keep_thread_fields asked in
+	 * time; otherwise (a shell that listed threads first) read them now. */
+	ld_system_thread_record(d->m->sys, i, r);
+	if (!ld_record_holds(r, t->addr + lo, hi - lo))
+		(void)ld_record_load(d->k, r, t->addr, lo, hi);
 	s->fields_known = lpc_rec_get(d, r, &d->f.et_reply_msg, &slot);
 	if (slot & LPC_PORT_BIT) {
 		s->waiting_on_port = slot & ~(uint64_t)3;
@@ -95,14 +99,26 @@ static void thread_state(struct lpc_nt5 *d, size_t i, uint32_t lo, uint32_t hi)
 		s->roles |= LD_LPC_ROLE_PROCESSING;
 }
 
-void lpc_nt5_threads(struct lpc_nt5 *d)
+static void thread_span(const struct lpc_nt5_fields *f, uint32_t *lo, uint32_t *hi)
 {
 	const struct ld_fref *const span[] = {
-		&d->f.et_reply_msg, &d->f.et_reply_id, &d->f.et_rcvd_valid, &d->f.et_rcvd_id, &d->f.et_exit_called,
+		&f->et_reply_msg, &f->et_reply_id, &f->et_rcvd_valid, &f->et_rcvd_id, &f->et_exit_called,
 	};
+	ld_fields_span(span, LD_ARRAY_SIZE(span), lo, hi);
+}
+
+void lpc_nt5_keep_thread_fields(struct ld_kernel *k, const struct lpc_nt5_fields *f)
+{
+	uint32_t lo, hi;
+	thread_span(f, &lo, &hi);
+	(void)ld_system_keep_thread_bytes(k, lo, hi);
+}
+
+void lpc_nt5_threads(struct lpc_nt5 *d)
+{
 	uint32_t lo, hi;
 	size_t unread = 0;
-	lpc_fields_span(span, LD_ARRAY_SIZE(span), &lo, &hi);
+	thread_span(&d->f, &lo, &hi);
 	for (size_t i = 0; i < d->m->sys->nthreads; i++) {
 		thread_state(d, i, lo, hi);
 		unread += !d->m->threads[i].fields_known;

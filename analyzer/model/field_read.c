@@ -101,6 +101,17 @@ static uint64_t extract_bits(uint64_t v, unsigned size, const struct ld_fref *f)
 	return v;
 }
 
+/* The value of field f whose bytes start at p (little-endian; bits picked
+ * out, sign-extended, pointers canonicalised). */
+uint64_t ld_model_field_decode(const struct ld_kernel *k, const uint8_t *p, const struct ld_fref *f)
+{
+	uint64_t v = 0;
+	for (unsigned i = 0; i < f->size; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	v = extract_bits(v, f->size, f);
+	return f->is_ptr ? canonical_ptr(k, v) : v;
+}
+
 ld_status ld_read_field(struct ld_kernel *k, uint64_t base, const struct ld_fref *f, uint64_t *val)
 {
 	if (!f || !f->valid)
@@ -113,13 +124,7 @@ ld_status ld_read_field(struct ld_kernel *k, uint64_t base, const struct ld_fref
 	ld_status st = ld_kernel_read(k, base + f->off, buf, size);
 	if (st != LD_OK)
 		return st;
-	uint64_t v = 0;
-	for (unsigned i = 0; i < size; i++)
-		v |= (uint64_t)buf[i] << (8 * i);
-	v = extract_bits(v, size, f);
-	if (f->is_ptr)
-		v = canonical_ptr(k, v);
-	*val = v;
+	*val = ld_model_field_decode(k, buf, f);
 	return LD_OK;
 }
 
@@ -136,9 +141,5 @@ uint64_t ld_model_field_from_buf(const struct ld_kernel *k, const uint8_t *rec, 
 {
 	if (!f->valid || f->size == 0 || f->size > 8 || (size_t)f->off + f->size > reclen)
 		return 0;
-	uint64_t v = 0;
-	for (unsigned i = 0; i < f->size; i++)
-		v |= (uint64_t)rec[f->off + i] << (8 * i);
-	v = extract_bits(v, f->size, f);
-	return f->is_ptr ? canonical_ptr(k, v) : v;
+	return ld_model_field_decode(k, rec + f->off, f);
 }

@@ -90,6 +90,7 @@ struct ld_model {
 	bool family_guessed;            /* no DECODING constant and no build: check memory */
 
 	bool system_built;
+	uint32_t keep_lo, keep_hi;      /* ETHREAD bytes to keep (ld_system_keep_thread_bytes) */
 	ld_status system_status;
 	char system_error[256];
 	struct ld_system system;
@@ -111,6 +112,8 @@ ld_status ld_model_get(struct ld_kernel *k, struct ld_model **out);
 /* Read helpers that keep code short: a field that is invalid or unreadable
  * yields dflt. */
 uint64_t ld_model_read_or(struct ld_kernel *k, uint64_t base, const struct ld_fref *f, uint64_t dflt);
+/* The value of field f whose bytes (f->size of them) start at p. */
+uint64_t ld_model_field_decode(const struct ld_kernel *k, const uint8_t *p, const struct ld_fref *f);
 /* A field of a record already read into rec (reclen bytes); 0 when out of range. */
 uint64_t ld_model_field_from_buf(const struct ld_kernel *k, const uint8_t *rec, size_t reclen,
 				 const struct ld_fref *f);

@@ -42,6 +42,37 @@ ld_status ld_read_field(struct ld_kernel *k, uint64_t base, const struct ld_fref
 /* Size of a type in this profile, 0 when unknown. */
 uint32_t ld_type_size(const struct ld_profile *p, const char *type);
 
+/* ---- typed records: one read, many fields ----
+ * A copy of the bytes [base+lo, base+lo+len) of one structure. Fields inside
+ * the copy come from it; a field outside it, or any field when the copy could
+ * not be read whole (ok false), is read on its own: the answers are exactly
+ * those of ld_read_field, only the number of reads changes. */
+#define LD_RECORD_MAX 0x1000u
+struct ld_record {
+	uint64_t base;
+	uint32_t lo, len;
+	bool ok;
+	uint8_t buf[LD_RECORD_MAX];
+};
+/* The byte range [*lo, *hi) covering the valid fields given ([0, 0) if none). */
+void ld_fields_span(const struct ld_fref *const *f, size_t n, uint32_t *lo, uint32_t *hi);
+/* Copy [base+lo, base+hi); false (fields then read one by one) when it fails
+ * or is larger than LD_RECORD_MAX. */
+bool ld_record_load(struct ld_kernel *k, struct ld_record *r, uint64_t base, uint32_t lo, uint32_t hi);
+/* A record from bytes already copied (len 0 or bytes NULL: no copy). */
+void ld_record_set(struct ld_record *r, uint64_t base, uint32_t lo, const void *bytes, uint32_t len);
+/* Whether [va, va+len) lies in the copy. */
+bool ld_record_holds(const struct ld_record *r, uint64_t va, size_t len);
+/* Field f of the structure at r->base; of the structure at base (which may
+ * lie inside the copy, e.g. an embedded wait block). */
+ld_status ld_record_field(struct ld_kernel *k, const struct ld_record *r, const struct ld_fref *f,
+			  uint64_t *val);
+ld_status ld_record_read_at(struct ld_kernel *k, const struct ld_record *r, uint64_t base,
+			    const struct ld_fref *f, uint64_t *val);
+/* Same, dflt when the field is not in the profile or cannot be read. */
+uint64_t ld_record_field_or(struct ld_kernel *k, const struct ld_record *r, const struct ld_fref *f,
+			    uint64_t dflt);
+
 /* Read a UNICODE_STRING at va into UTF-8 (bounded by max bytes of output). */
 ld_status ld_read_unicode_string(struct ld_kernel *k, uint64_t va, char *out, size_t max);
 
@@ -108,6 +139,7 @@ struct ld_thread {
 	uint64_t teb, start_address, win32_start_address;
 	bool terminated;
 	bool incomplete;            /* Cid, state or wait reason unreadable */
+	bool kept;                  /* the bytes asked for by ld_system_keep_thread_bytes were read */
 };
 
 struct ld_system {
@@ -116,10 +148,21 @@ struct ld_system {
 	struct ld_thread *threads;
 	size_t nthreads;
 	struct ld_walk_result process_walk;
+	/* Per thread, kept_len bytes of its ETHREAD from offset kept_lo. */
+	const uint8_t *kept;
+	uint32_t kept_lo, kept_len;
 };
 
 /* Build (once) and return the process/thread snapshot of this kernel. */
 ld_status ld_system_get(struct ld_kernel *k, const struct ld_system **out);
+/* Ask the snapshot, before it is built, to keep bytes [lo, hi) of every
+ * ETHREAD (at most 512), copied by the read that decodes the thread: a later
+ * pass over all threads (their LPC fields) then costs no read at all. False
+ * when the snapshot exists already or the span is too large (that pass then
+ * reads the threads itself). */
+bool ld_system_keep_thread_bytes(struct ld_kernel *k, uint32_t lo, uint32_t hi);
+/* Thread i's kept bytes as a record (r->ok false when none were kept). */
+void ld_system_thread_record(const struct ld_system *s, size_t i, struct ld_record *r);
 const struct ld_process *ld_system_process_by_pid(const struct ld_system *s, uint64_t pid);
 const struct ld_process *ld_system_process_by_addr(const struct ld_system *s, uint64_t addr);
 const struct ld_thread *ld_system_thread_by_tid(const struct ld_system *s, uint64_t tid);

@@ -23,6 +23,7 @@ static void model_free(void *v)
 		return;
 	free(m->system.processes);
 	free(m->system.threads);
+	free((void *)m->system.kept);
 	free(m);
 }
 

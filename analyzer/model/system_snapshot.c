@@ -12,30 +12,75 @@
 #define LD_MAX_THREADS 1000000u
 #define LD_KTHREAD_WAITING 5
 
+/* Bytes of each ETHREAD kept for later passes (ld_system_keep_thread_bytes). */
+#define LD_MAX_KEPT_THREAD_BYTES 512u
+
 struct snap {
 	struct ld_model *m;
-	struct ld_vec procs, threads;
+	struct ld_vec procs, threads, kept;
 	ld_status st;          /* a hard error (out of memory) stops the walks */
 	uint64_t cur_process;
+	uint32_t ep_lo, ep_hi, et_lo, et_hi;   /* record spans */
+	struct ld_record prec, trec;
 };
 
-static void process_read(struct ld_kernel *k, struct ld_model *m, uint64_t ep, struct ld_process *p)
+/* The span read for a structure: all of it when the profile knows its size
+ * (one read covers embedded members such as the wait blocks), else the span
+ * of the fields the model reads. */
+static void record_span(struct ld_kernel *k, const char *type, const struct ld_fref *const *f, size_t n,
+			uint32_t *lo, uint32_t *hi)
 {
-	const struct ld_model_fields *f = &m->f;
+	ld_fields_span(f, n, lo, hi);
+	uint32_t size = ld_type_size(ld_kernel_profile(k), type);
+	if (size && size <= LD_RECORD_MAX && *hi <= size) {
+		*lo = 0;
+		*hi = size;
+	}
+}
+
+static void snap_spans(struct ld_kernel *k, struct snap *s)
+{
+	const struct ld_model_fields *f = &s->m->f;
+	const struct ld_fref *const ep[] = {
+		&f->ep_pid, &f->ep_ppid, &f->ep_name, &f->ep_dtb, &f->ep_objtable, &f->ep_create,
+		&f->ep_exit, &f->ep_exiting, &f->ep_threads, &f->kp_threads,
+	};
+	const struct ld_fref *const et[] = {
+		&f->et_pid, &f->et_tid, &f->kt_state, &f->kt_reason, &f->kt_teb, &f->et_start,
+		&f->et_rcvd_valid, &f->et_w32start, &f->et_terminated, &f->et_threads_process,
+		&f->kt_process, &f->kt_apc_process, &f->kt_wait_time, &f->kt_wbl, &f->et_link,
+	};
+	record_span(k, "_EPROCESS", ep, LD_ARRAY_SIZE(ep), &s->ep_lo, &s->ep_hi);
+	record_span(k, "_ETHREAD", et, LD_ARRAY_SIZE(et), &s->et_lo, &s->et_hi);
+	if (s->m->keep_hi > s->m->keep_lo) {
+		if (s->m->keep_lo < s->et_lo)
+			s->et_lo = s->m->keep_lo;
+		if (s->m->keep_hi > s->et_hi)
+			s->et_hi = s->m->keep_hi;
+	}
+}
+
+static void process_read(struct ld_kernel *k, struct snap *s, uint64_t ep, struct ld_process *p)
+{
+	const struct ld_model_fields *f = &s->m->f;
+	struct ld_record *r = &s->prec;
 	memset(p, 0, sizeof(*p));
 	p->addr = ep;
-	p->incomplete = ld_read_field(k, ep, &f->ep_pid, &p->pid) != LD_OK;
-	p->ppid = ld_model_read_or(k, ep, &f->ep_ppid, 0);
-	p->dtb = ld_model_read_or(k, ep, &f->ep_dtb, 0);
-	p->object_table = ld_model_read_or(k, ep, &f->ep_objtable, 0);
-	p->create_time = ld_model_read_or(k, ep, &f->ep_create, 0);
-	p->exit_time = ld_model_read_or(k, ep, &f->ep_exit, 0);
-	p->exiting = p->exit_time != 0 || ld_model_read_or(k, ep, &f->ep_exiting, 0) != 0;
+	(void)ld_record_load(k, r, ep, s->ep_lo, s->ep_hi);
+	p->incomplete = ld_record_field(k, r, &f->ep_pid, &p->pid) != LD_OK;
+	p->ppid = ld_record_field_or(k, r, &f->ep_ppid, 0);
+	p->dtb = ld_record_field_or(k, r, &f->ep_dtb, 0);
+	p->object_table = ld_record_field_or(k, r, &f->ep_objtable, 0);
+	p->create_time = ld_record_field_or(k, r, &f->ep_create, 0);
+	p->exit_time = ld_record_field_or(k, r, &f->ep_exit, 0);
+	p->exiting = p->exit_time != 0 || ld_record_field_or(k, r, &f->ep_exiting, 0) != 0;
 	if (f->ep_name.valid) {
 		size_t n = f->ep_name.count ? f->ep_name.count : f->ep_name.size;
 		if (n > sizeof(p->name) - 1)
 			n = sizeof(p->name) - 1;
-		if (ld_kernel_read(k, ep + f->ep_name.off, p->name, n) != LD_OK) {
+		if (ld_record_holds(r, ep + f->ep_name.off, n))
+			memcpy(p->name, r->buf + (f->ep_name.off - r->lo), n);
+		else if (ld_kernel_read(k, ep + f->ep_name.off, p->name, n) != LD_OK) {
 			memset(p->name, 0, sizeof(p->name));
 			p->incomplete = true;
 		}
@@ -48,23 +93,24 @@ static void process_read(struct ld_kernel *k, struct ld_model *m, uint64_t ep, s
 
 /* The owning process: ThreadsProcess (NT5), Tcb.Process (Win8+) or
  * Tcb.ApcState.Process; the list we found it on when none is readable. */
-static uint64_t thread_owner(struct ld_kernel *k, const struct ld_model_fields *f, uint64_t et,
+static uint64_t thread_owner(struct ld_kernel *k, const struct ld_model_fields *f, const struct ld_record *r,
 			     uint64_t listed)
 {
 	const struct ld_fref *order[] = { &f->et_threads_process, &f->kt_process, &f->kt_apc_process };
 	for (size_t i = 0; i < LD_ARRAY_SIZE(order); i++) {
-		uint64_t v = ld_model_read_or(k, et, order[i], 0);
+		uint64_t v = ld_record_field_or(k, r, order[i], 0);
 		if (v && ld_kernel_is_kva(k, v))
 			return v;
 	}
 	return listed;
 }
 
-static void thread_wait(struct ld_kernel *k, const struct ld_model_fields *f, struct ld_thread *t)
+static void thread_wait(struct ld_kernel *k, const struct ld_model_fields *f, const struct ld_record *r,
+			struct ld_thread *t)
 {
 	uint64_t v;
 	t->wait_seconds = -1;
-	if (f->kt_wait_time.valid && ld_read_field(k, t->addr, &f->kt_wait_time, &v) == LD_OK) {
+	if (f->kt_wait_time.valid && ld_record_field(k, r, &f->kt_wait_time, &v) == LD_OK) {
 		t->wait_time_known = true;
 		t->wait_time = (uint32_t)v;
 		double s;
@@ -73,38 +119,57 @@ static void thread_wait(struct ld_kernel *k, const struct ld_model_fields *f, st
 	}
 	if (t->state != LD_KTHREAD_WAITING)
 		return;
-	t->wait_block_list = ld_model_read_or(k, t->addr, &f->kt_wbl, 0);
-	if (t->wait_block_list && ld_kernel_is_kva(k, t->wait_block_list))
-		t->wait_object = ld_model_read_or(k, t->wait_block_list, &f->wb_object, 0);
+	t->wait_block_list = ld_record_field_or(k, r, &f->kt_wbl, 0);
+	/* The first wait block is usually embedded in the thread: in the copy. */
+	if (t->wait_block_list && ld_kernel_is_kva(k, t->wait_block_list) && f->wb_object.valid &&
+	    ld_record_read_at(k, r, t->wait_block_list, &f->wb_object, &v) == LD_OK)
+		t->wait_object = v;
 }
 
-static void thread_read(struct ld_kernel *k, struct ld_model *m, uint64_t et, uint64_t listed,
+static void thread_read(struct ld_kernel *k, struct snap *s, uint64_t et, uint64_t listed,
 			struct ld_thread *t)
 {
-	const struct ld_model_fields *f = &m->f;
+	const struct ld_model_fields *f = &s->m->f;
+	struct ld_record *r = &s->trec;
 	memset(t, 0, sizeof(*t));
 	t->addr = et;
+	(void)ld_record_load(k, r, et, s->et_lo, s->et_hi);
 	uint64_t state = 0xff, reason = 0xff;
 	/* Read all four even when one fails: each is shown if it can be. */
-	bool bad = ld_read_field(k, et, &f->et_pid, &t->pid) != LD_OK;
-	bad |= ld_read_field(k, et, &f->et_tid, &t->tid) != LD_OK;
-	bad |= ld_read_field(k, et, &f->kt_state, &state) != LD_OK;
-	bad |= ld_read_field(k, et, &f->kt_reason, &reason) != LD_OK;
+	bool bad = ld_record_field(k, r, &f->et_pid, &t->pid) != LD_OK;
+	bad |= ld_record_field(k, r, &f->et_tid, &t->tid) != LD_OK;
+	bad |= ld_record_field(k, r, &f->kt_state, &state) != LD_OK;
+	bad |= ld_record_field(k, r, &f->kt_reason, &reason) != LD_OK;
 	t->incomplete = bad;
 	t->state = (uint8_t)state;
 	t->wait_reason = (uint8_t)reason;
-	t->teb = ld_model_read_or(k, et, &f->kt_teb, 0);
-	t->start_address = ld_model_read_or(k, et, &f->et_start, 0);
+	t->teb = ld_record_field_or(k, r, &f->kt_teb, 0);
+	t->start_address = ld_record_field_or(k, r, &f->et_start, 0);
 	/* NT5: Win32StartAddress shares storage with LpcReceivedMessageId; while
 	 * the id is valid the field holds a message id, not an address. */
-	if (!ld_model_read_or(k, et, &f->et_rcvd_valid, 0))
-		t->win32_start_address = ld_model_read_or(k, et, &f->et_w32start, 0);
-	t->terminated = ld_model_read_or(k, et, &f->et_terminated, 0) != 0 || t->state == 4;
-	t->process = thread_owner(k, f, et, listed);
+	if (!ld_record_field_or(k, r, &f->et_rcvd_valid, 0))
+		t->win32_start_address = ld_record_field_or(k, r, &f->et_w32start, 0);
+	t->terminated = ld_record_field_or(k, r, &f->et_terminated, 0) != 0 || t->state == 4;
+	t->process = thread_owner(k, f, r, listed);
 	if (t->process != listed)
 		ld_warn("thread %#llx on the list of process %#llx names process %#llx as its owner",
 			(unsigned long long)et, (unsigned long long)listed, (unsigned long long)t->process);
-	thread_wait(k, f, t);
+	thread_wait(k, f, r, t);
+}
+
+/* The bytes a later pass asked for, from the thread's copy when it holds
+ * them (zeros and kept=false when not: that pass then reads them itself). */
+static ld_status thread_keep(struct snap *s, struct ld_thread *t)
+{
+	if (!s->kept.elem)
+		return LD_OK;
+	uint8_t buf[LD_MAX_KEPT_THREAD_BYTES] = {0};
+	const struct ld_record *r = &s->trec;
+	uint32_t lo = s->m->keep_lo, len = s->m->keep_hi - s->m->keep_lo;
+	t->kept = ld_record_holds(r, t->addr + lo, len);
+	if (t->kept)
+		memcpy(buf, r->buf + (lo - r->lo), len);
+	return ld_vec_push(&s->kept, buf);
 }
 
 static bool thread_cb(struct ld_kernel *k, uint64_t entry, void *arg)
@@ -113,20 +178,8 @@ static bool thread_cb(struct ld_kernel *k, uint64_t entry, void *arg)
 	struct ld_thread t;
 	if (s->threads.len >= LD_MAX_THREADS)
 		return false;
-	thread_read(k, s->m, entry - s->m->f.et_link.off, s->cur_process, &t);
-	if (ld_vec_push(&s->threads, &t) != LD_OK) {
-		s->st = LD_ERR_NOMEM;
-		return false;
-	}
-	return true;
-}
-
-static bool process_cb(struct ld_kernel *k, uint64_t entry, void *arg)
-{
-	struct snap *s = arg;
-	struct ld_process p;
-	process_read(k, s->m, entry - s->m->f.ep_links.off, &p);
-	if (ld_vec_push(&s->procs, &p) != LD_OK) {
+	thread_read(k, s, entry - s->m->f.et_link.off, s->cur_process, &t);
+	if (thread_keep(s, &t) != LD_OK || ld_vec_push(&s->threads, &t) != LD_OK) {
 		s->st = LD_ERR_NOMEM;
 		return false;
 	}
@@ -154,20 +207,33 @@ static void threads_cross_check(struct ld_kernel *k, struct ld_model *m, const s
 			(unsigned long long)p->addr, p->nthreads, r.count);
 }
 
-static void threads_collect(struct ld_kernel *k, struct snap *s, struct ld_system *sys)
+/* A process's threads are walked right after the process is read, while
+ * its EPROCESS page is still in the cache (a second pass over 2,000
+ * processes read each one again). */
+static void threads_collect(struct ld_kernel *k, struct snap *s, struct ld_process *p)
 {
-	for (size_t i = 0; i < sys->nprocesses && s->st == LD_OK; i++) {
-		struct ld_process *p = ld_vec_at(&s->procs, i);
-		p->first_thread = s->threads.len;
-		if (!s->m->f.ep_threads.valid || !s->m->f.et_link.valid)
-			continue;
-		s->cur_process = p->addr;
-		ld_list_walk(k, p->addr + s->m->f.ep_threads.off, LD_MAX_THREADS_PER_PROCESS, thread_cb, s,
-			     &p->thread_walk);
-		p->nthreads = s->threads.len - p->first_thread;
-		warn_walk("thread list of process", p->addr, &p->thread_walk);
-		threads_cross_check(k, s->m, p);
+	p->first_thread = s->threads.len;
+	if (!s->m->f.ep_threads.valid || !s->m->f.et_link.valid)
+		return;
+	s->cur_process = p->addr;
+	ld_list_walk(k, p->addr + s->m->f.ep_threads.off, LD_MAX_THREADS_PER_PROCESS, thread_cb, s,
+		     &p->thread_walk);
+	p->nthreads = s->threads.len - p->first_thread;
+	warn_walk("thread list of process", p->addr, &p->thread_walk);
+	threads_cross_check(k, s->m, p);
+}
+
+static bool process_cb(struct ld_kernel *k, uint64_t entry, void *arg)
+{
+	struct snap *s = arg;
+	struct ld_process p;
+	process_read(k, s, entry - s->m->f.ep_links.off, &p);
+	if (ld_vec_push(&s->procs, &p) != LD_OK) {
+		s->st = LD_ERR_NOMEM;
+		return false;
 	}
+	threads_collect(k, s, ld_vec_at(&s->procs, s->procs.len - 1));
+	return s->st == LD_OK;
 }
 
 static ld_status system_build(struct ld_kernel *k, struct ld_model *m, struct ld_system *sys)
@@ -177,21 +243,33 @@ static ld_status system_build(struct ld_kernel *k, struct ld_model *m, struct ld
 		return ld_fail(LD_ERR_NOT_FOUND, "PsActiveProcessHead is unknown (no KDBG)");
 	if (!m->f.ep_links.valid)
 		return ld_fail(LD_ERR_NOT_FOUND, "profile has no EPROCESS.ActiveProcessLinks");
-	struct snap s = { .m = m };
-	ld_vec_init(&s.procs, sizeof(struct ld_process));
-	ld_vec_init(&s.threads, sizeof(struct ld_thread));
-	ld_list_walk(k, ki->ps_active_process_head, LD_MAX_PROCESSES, process_cb, &s, &sys->process_walk);
+	struct snap *s = ld_xcalloc(1, sizeof(*s));   /* two records: too big for the stack */
+	if (!s)
+		return ld_fail_ctx(LD_ERR_NOMEM, "process snapshot");
+	s->m = m;
+	snap_spans(k, s);
+	ld_vec_init(&s->procs, sizeof(struct ld_process));
+	ld_vec_init(&s->threads, sizeof(struct ld_thread));
+	if (m->keep_hi > m->keep_lo)
+		ld_vec_init(&s->kept, m->keep_hi - m->keep_lo);
+	ld_list_walk(k, ki->ps_active_process_head, LD_MAX_PROCESSES, process_cb, s, &sys->process_walk);
 	warn_walk("process list at", ki->ps_active_process_head, &sys->process_walk);
-	sys->nprocesses = s.procs.len;
-	threads_collect(k, &s, sys);
-	if (s.st != LD_OK) {
-		ld_vec_free(&s.procs);
-		ld_vec_free(&s.threads);
-		return ld_fail(s.st, "out of memory collecting processes and threads");
+	ld_status st = s->st;
+	if (st != LD_OK) {
+		ld_vec_free(&s->procs);
+		ld_vec_free(&s->threads);
+		ld_vec_free(&s->kept);
+		free(s);
+		return ld_fail(st, "out of memory collecting processes and threads");
 	}
-	sys->processes = s.procs.data;
-	sys->threads = s.threads.data;
-	sys->nthreads = s.threads.len;
+	sys->nprocesses = s->procs.len;
+	sys->processes = s->procs.data;
+	sys->threads = s->threads.data;
+	sys->nthreads = s->threads.len;
+	sys->kept = s->kept.data;
+	sys->kept_lo = m->keep_lo;
+	sys->kept_len = s->kept.elem ? m->keep_hi - m->keep_lo : 0;
+	free(s);
 	for (size_t i = 0; i < sys->nprocesses; i++)
 		for (size_t j = 0; j < sys->processes[i].nthreads; j++)
 			sys->threads[sys->processes[i].first_thread + j].process_index = i;
@@ -214,6 +292,23 @@ ld_status ld_system_get(struct ld_kernel *k, const struct ld_system **out)
 		return ld_fail(m->system_status, "%s", m->system_error);
 	*out = &m->system;
 	return LD_OK;
+}
+
+bool ld_system_keep_thread_bytes(struct ld_kernel *k, uint32_t lo, uint32_t hi)
+{
+	struct ld_model *m;
+	if (ld_model_get(k, &m) != LD_OK || m->system_built || hi <= lo || hi - lo > LD_MAX_KEPT_THREAD_BYTES)
+		return false;
+	m->keep_lo = lo;
+	m->keep_hi = hi;
+	return true;
+}
+
+void ld_system_thread_record(const struct ld_system *s, size_t i, struct ld_record *r)
+{
+	const struct ld_thread *t = &s->threads[i];
+	bool have = s->kept && t->kept && s->kept_len;
+	ld_record_set(r, t->addr, s->kept_lo, have ? s->kept + i * s->kept_len : NULL, have ? s->kept_len : 0);
 }
 
 const struct ld_process *ld_system_process_by_pid(const struct ld_system *s, uint64_t pid)
