@@ -88,6 +88,7 @@ static ld_status nt5_decode(struct ld_kernel *k, struct ld_lpc_model *m, const s
 		st = lpc_nt5_classify(&d);
 	}
 	free(d.rundown_port);
+	free(d.empty_lists);
 	return st;
 }
 

@@ -20,8 +20,8 @@
 
 #define BLOCK LD_PAGE_SIZE
 #define CACHE_WAYS 8u
-#define CACHE_SETS 256u
-#define CACHE_SLOTS (CACHE_WAYS * CACHE_SETS)   /* 8 MiB */
+#define CACHE_SETS 64u
+#define CACHE_SLOTS (CACHE_WAYS * CACHE_SETS)   /* 2 MiB */
 #define NO_BLOCK UINT64_MAX
 
 struct ld_file {
