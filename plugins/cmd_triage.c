@@ -40,7 +40,7 @@ int ld_cmd_triage(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	if (st != LD_OK)
 		return ld_cmd_error("triage", st, "%s", ld_errmsg());
 	if (json)
-		st = ld_json_print(ctx->out, ld_report_triage_json(ctx->k, m, ctx->min_wait));
+		st = ld_report_triage_json(ctx->out, ctx->k, m, ctx->min_wait);
 	else
 		st = ld_report_triage_text(ctx->out, ctx->k, m, ctx->min_wait);
 	if (st != LD_OK)

@@ -35,6 +35,26 @@ void ld_json_set(json_t *obj, const char *key, json_t *value);
  * release it. LD_ERR_IO when the stream fails. */
 ld_status ld_json_print(FILE *out, json_t *doc);
 
+/* A JSON document written piece by piece (json_stream.c): each member or
+ * element is printed and freed as soon as it is given, so a document of
+ * 100,000 objects never exists whole in memory. The output is byte for byte
+ * what ld_json_print prints for the same document built whole. Values given
+ * are consumed (decref'd); NULL prints null. */
+#define LD_JSON_STREAM_DEPTH 8
+struct ld_json_stream {
+	FILE *out;
+	unsigned depth;
+	size_t count[LD_JSON_STREAM_DEPTH];   /* items written at each depth */
+	bool failed;
+};
+void ld_json_stream_begin(struct ld_json_stream *s, FILE *out);
+void ld_json_stream_member(struct ld_json_stream *s, const char *key, json_t *value);
+void ld_json_stream_array_begin(struct ld_json_stream *s, const char *key);
+void ld_json_stream_element(struct ld_json_stream *s, json_t *value);
+void ld_json_stream_array_end(struct ld_json_stream *s);
+/* Close the document; LD_ERR_IO when anything could not be written. */
+ld_status ld_json_stream_end(struct ld_json_stream *s);
+
 /* Text helpers: "0x…" into buf (≥ 19 bytes), or "-" for 0 (unknown). */
 const char *ld_text_addr(char *buf, size_t len, uint64_t va);
 
@@ -42,8 +62,9 @@ const char *ld_text_addr(char *buf, size_t len, uint64_t va);
 #include "../kernel/kernel.h"
 #include "../lpc/lpc.h"
 
-/* The whole triage document, schema "lpcdump/1"; chains filtered by min_wait (< 0: all). */
-json_t *ld_report_triage_json(struct ld_kernel *k, const struct ld_lpc_model *m, double min_wait);
+/* Write the triage document, schema "lpcdump/1"; chains filtered by min_wait
+ * (< 0: all). Streamed: memory does not grow with the number of objects. */
+ld_status ld_report_triage_json(FILE *out, struct ld_kernel *k, const struct ld_lpc_model *m, double min_wait);
 /* The triage report as text. */
 ld_status ld_report_triage_text(FILE *out, struct ld_kernel *k, const struct ld_lpc_model *m,
 				double min_wait);

@@ -21,9 +21,9 @@ static json_t *dump_json(struct ld_kernel *k)
 	return o;
 }
 
-static json_t *processes_json(const struct ld_system *sys)
+static void processes_json(struct ld_json_stream *s, const struct ld_system *sys)
 {
-	json_t *a = json_array();
+	ld_json_stream_array_begin(s, "processes");
 	for (size_t i = 0; i < sys->nprocesses; i++) {
 		const struct ld_process *p = &sys->processes[i];
 		json_t *o = json_object();
@@ -31,9 +31,9 @@ static json_t *processes_json(const struct ld_system *sys)
 		ld_json_set(o, "pid", ld_json_u64(p->pid));
 		ld_json_set(o, "name", json_string(p->name));
 		ld_json_set(o, "exiting", json_boolean(p->exiting));
-		json_array_append_new(a, o);
+		ld_json_stream_element(s, o);
 	}
-	return a;
+	ld_json_stream_array_end(s);
 }
 
 /* Threads LPC involves: any LPC role, or a member of a chain. */
@@ -54,45 +54,47 @@ static bool *involved_threads(const struct ld_lpc_model *m)
 	return in;
 }
 
-static json_t *threads_json(struct ld_kernel *k, const struct ld_lpc_model *m)
+static void threads_json(struct ld_json_stream *s, struct ld_kernel *k, const struct ld_lpc_model *m)
 {
-	json_t *a = json_array();
+	ld_json_stream_array_begin(s, "threads");
 	bool *in = involved_threads(m);
 	for (size_t i = 0; in && i < m->sys->nthreads; i++)
 		if (in[i])
-			json_array_append_new(a, ld_json_lpc_thread(k, m, i));
+			ld_json_stream_element(s, ld_json_lpc_thread(k, m, i));
 	free(in);
-	return a;
+	ld_json_stream_array_end(s);
 }
 
-json_t *ld_report_triage_json(struct ld_kernel *k, const struct ld_lpc_model *m, double min_wait)
+ld_status ld_report_triage_json(FILE *out, struct ld_kernel *k, const struct ld_lpc_model *m, double min_wait)
 {
-	json_t *doc = json_object(), *a;
-	ld_json_set(doc, "schema", json_string("lpcdump/1"));
-	ld_json_set(doc, "dump", dump_json(k));
-	ld_json_set(doc, "flavor", json_string(ld_lpc_flavor_name(m->flavor)));
-	ld_json_set(doc, "pool_scanned", json_boolean(m->pool_scanned));
-	ld_json_set(doc, "min_wait", min_wait < 0 ? json_null() : json_real(min_wait));
-	ld_json_set(doc, "processes", processes_json(m->sys));
-	ld_json_set(doc, "threads", threads_json(k, m));
-	a = json_array();
+	struct ld_json_stream s;
+	ld_json_stream_begin(&s, out);
+	ld_json_stream_member(&s, "schema", json_string("lpcdump/1"));
+	ld_json_stream_member(&s, "dump", dump_json(k));
+	ld_json_stream_member(&s, "flavor", json_string(ld_lpc_flavor_name(m->flavor)));
+	ld_json_stream_member(&s, "pool_scanned", json_boolean(m->pool_scanned));
+	ld_json_stream_member(&s, "min_wait", min_wait < 0 ? json_null() : json_real(min_wait));
+	processes_json(&s, m->sys);
+	threads_json(&s, k, m);
+	ld_json_stream_array_begin(&s, "ports");
 	for (size_t i = 0; i < m->nports; i++)
-		json_array_append_new(a, ld_json_lpc_port(m, i));
-	ld_json_set(doc, "ports", a);
-	a = json_array();
+		ld_json_stream_element(&s, ld_json_lpc_port(m, i));
+	ld_json_stream_array_end(&s);
+	ld_json_stream_array_begin(&s, "messages");
 	for (size_t i = 0; i < m->nmessages; i++)
-		json_array_append_new(a, ld_json_lpc_message(m, i));
-	ld_json_set(doc, "messages", a);
-	a = json_array();
+		ld_json_stream_element(&s, ld_json_lpc_message(m, i));
+	ld_json_stream_array_end(&s);
+	ld_json_stream_array_begin(&s, "waits");
 	for (size_t i = 0; i < m->nwaits; i++)
-		json_array_append_new(a, ld_json_lpc_wait(m, i));
-	ld_json_set(doc, "waits", a);
-	a = json_array();
+		ld_json_stream_element(&s, ld_json_lpc_wait(m, i));
+	ld_json_stream_array_end(&s);
+	ld_json_stream_array_begin(&s, "chains");
 	for (size_t i = 0; i < m->nchains; i++)
 		if (ld_lpc_chain_visible(m, i, min_wait))
-			json_array_append_new(a, ld_json_lpc_chain(m, i));
-	ld_json_set(doc, "chains", a);
-	ld_json_set(doc, "stuck_chains", json_integer((json_int_t)ld_lpc_stuck_count(m, min_wait)));
-	ld_json_set(doc, "warnings", ld_json_warnings());
-	return doc;
+			ld_json_stream_element(&s, ld_json_lpc_chain(m, i));
+	ld_json_stream_array_end(&s);
+	ld_json_stream_member(&s, "stuck_chains", json_integer((json_int_t)ld_lpc_stuck_count(m, min_wait)));
+	/* Last, so that warnings raised while writing the rest are in it. */
+	ld_json_stream_member(&s, "warnings", ld_json_warnings());
+	return ld_json_stream_end(&s);
 }
