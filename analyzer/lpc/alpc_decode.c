@@ -18,6 +18,15 @@ static bool alpc_fits(struct ld_kernel *k)
 	return fits;
 }
 
+static void alpc_prepare(struct ld_kernel *k)
+{
+	struct alpc_fields f;
+	bool fits;
+	alpc_fields_init(ld_kernel_profile(k), &f, &fits);
+	if (fits)
+		alpc_keep_thread_fields(k, &f);
+}
+
 static ld_status discover(struct alpc *d, const struct ld_lpc_opts *o)
 {
 	ld_status st = alpc_discover_handles(d);
@@ -58,5 +67,6 @@ const struct ld_lpc_ops ld_alpc_ops = {
 	.name = "alpc",
 	.flavor = LD_LPC_FLAVOR_ALPC,
 	.fits = alpc_fits,
+	.prepare = alpc_prepare,
 	.decode = alpc_decode,
 };

@@ -121,14 +121,17 @@ struct alpc {
 	struct ld_kernel *k;
 	struct ld_lpc_model *m;
 	struct alpc_fields f;
+	struct ld_record thread_rec;   /* scratch: one thread's kept ALPC fields */
 };
 
 /* alpc_fields.c */
 void alpc_fields_init(const struct ld_profile *p, struct alpc_fields *f, bool *fits);
 /* A field of the structure at base; false when the build lacks it or it cannot be read. */
 bool alpc_get(struct alpc *d, uint64_t base, const struct ld_fref *f, uint64_t *v);
-/* alpc_thread.c: the ALPC fields and roles of every thread. */
+/* alpc_thread.c: the ALPC fields and roles of every thread; before the
+ * process snapshot exists, ask it to keep the bytes those fields live in. */
 void alpc_threads(struct alpc *d);
+void alpc_keep_thread_fields(struct ld_kernel *k, const struct alpc_fields *f);
 /* alpc_port.c: add (or mark) a port by address, reading it the first time. */
 ld_status alpc_port_note(struct alpc *d, uint64_t addr, unsigned found_by, size_t *index);
 /* After discovery: names, queues and wait queues of the ports from `from` on. */
