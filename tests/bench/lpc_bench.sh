@@ -12,7 +12,8 @@
 #   lpcdump --pool-scan DUMP            the pool scan's extra time against
 #                                       the dump size (goal: >= 80 % of cat's
 #                                       throughput)
-# and the peak RSS of both (goal <= 64 MiB).
+#   lpcdump --json DUMP                 the same report as JSON (streamed)
+# and the peak RSS of each (goal <= 64 MiB).
 #   LPC_BENCH_SCALE=N divides the counts by N (a quick smoke run).
 set -eu
 build=${1:-.}
@@ -96,15 +97,18 @@ t0=$(now); cat "$f" > /dev/null; t1=$(now)
 cat_s=$(secs "$t0" "$t1")
 /usr/bin/time -v "$lpcdump" -q "$f" > "$tmp/triage.out" 2> "$tmp/triage.time" || true
 /usr/bin/time -v "$lpcdump" -q --pool-scan "$f" > "$tmp/pool.out" 2> "$tmp/pool.time" || true
+/usr/bin/time -v "$lpcdump" -q --json "$f" > "$tmp/json.out" 2> "$tmp/json.time" || true
 head -1 "$tmp/triage.out"
 head -1 "$tmp/pool.out"
 awk -v sz="$size" -v c="$cat_s" -v t="$(wall "$tmp/triage.time")" -v p="$(wall "$tmp/pool.time")" \
 	-v tr="$(rss "$tmp/triage.time")" -v pr="$(rss "$tmp/pool.time")" \
-	-v tc="$(cpu "$tmp/triage.time")" -v pc="$(cpu "$tmp/pool.time")" 'BEGIN {
+	-v tc="$(cpu "$tmp/triage.time")" -v pc="$(cpu "$tmp/pool.time")" \
+	-v j="$(wall "$tmp/json.time")" -v jr="$(rss "$tmp/json.time")" -v jc="$(cpu "$tmp/json.time")" 'BEGIN {
 	mib = sz / 1048576
 	printf "dump: %.0f MiB\n", mib
 	printf "  cat:              %7.3f s  %7.0f MiB/s\n", c, mib / c
 	printf "  triage:           %7.3f s  = %.1f %% of cat   (cpu %.2f s)  peak RSS %.1f MiB\n", t, 100 * t / c, tc, tr / 1024
 	scan = p - t; if (scan <= 0) scan = 0.001
 	printf "  triage+pool scan: %7.3f s  scan %7.0f MiB/s = %.2f of cat   (cpu %.2f s)  peak RSS %.1f MiB\n", p, mib / scan, c / scan, pc, pr / 1024
+	printf "  triage --json:    %7.3f s  = %.1f %% of cat   (cpu %.2f s)  peak RSS %.1f MiB\n", j, 100 * j / c, jc, jr / 1024
 }'
