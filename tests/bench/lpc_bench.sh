@@ -15,6 +15,12 @@
 #   lpcdump --json DUMP                 the same report as JSON (streamed)
 # and the peak RSS of each (goal <= 64 MiB).
 #   LPC_BENCH_SCALE=N divides the counts by N (a quick smoke run).
+#   LPC_BENCH_GIB=N   forged RAM in GiB (default 4, at least 2). The file must
+#                     stay in the page cache ("warm"): where fincore exists the
+#                     script says how much of it was cached after `cat`.
+# Then, to show the floor under any tool that must read the same pages: how
+# many distinct pages the triage reads (with strace) and what one random
+# 4 KiB pread of this warm file costs here (tests/bench/page_reads.c).
 set -eu
 build=${1:-.}
 lpcdump=$build/lpcdump forge=$build/tests/forge/forge
@@ -23,6 +29,8 @@ command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (GNU time)" >
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/lpcdump-lpcbench.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 scale=${LPC_BENCH_SCALE:-1}
+gib=${LPC_BENCH_GIB:-4}
+[ "$gib" -ge 2 ] 2>/dev/null || { echo "LPC_BENCH_GIB must be at least 2" >&2; exit 2; }
 
 # The machine: process i (pid 1000+4i) has 20 threads (tid 100000+20i+j).
 # Processes 0..99 are servers with one named connection port each; every
@@ -30,12 +38,12 @@ scale=${LPC_BENCH_SCALE:-1}
 # each server listens; in each client process thread 1 waits for a reply,
 # which a server thread (blocked on an event) has received — three times in
 # four; the fourth request is lost (received, no thread claims it).
-awk -v scale="$scale" 'BEGIN {
+awk -v scale="$scale" -v gib="$gib" 'BEGIN {
 	np = int(2000 / scale); nt = 20; ns = int(100 / scale); if (ns < 2) ns = 2
 	nconn = 5
 	print "profile 2003-sp2-x64"
 	print "ram 0x1000 0x9e000"
-	print "ram 1M 3071M"
+	printf "ram 1M %dM\n", (gib - 1) * 1024 - 1
 	print "ram 4G 1G"
 	print "time 2024-03-01T12:00:00Z"
 	print "uptime 86400"
@@ -95,6 +103,11 @@ size=$(wc -c < "$f")
 cat "$f" > /dev/null; cat "$f" > /dev/null
 t0=$(now); cat "$f" > /dev/null; t1=$(now)
 cat_s=$(secs "$t0" "$t1")
+if command -v fincore >/dev/null 2>&1; then
+	fincore --bytes --noheadings --output RES,SIZE "$f" |
+		awk '{ printf "page cache after cat: %.1f %% of the dump%s\n", 100 * $1 / $2,
+			($1 < $2 ? " (not all warm: random reads of the rest go to disk)" : "") }'
+fi
 /usr/bin/time -v "$lpcdump" -q "$f" > "$tmp/triage.out" 2> "$tmp/triage.time" || true
 /usr/bin/time -v "$lpcdump" -q --pool-scan "$f" > "$tmp/pool.out" 2> "$tmp/pool.time" || true
 /usr/bin/time -v "$lpcdump" -q --json "$f" > "$tmp/json.out" 2> "$tmp/json.time" || true
@@ -112,3 +125,18 @@ awk -v sz="$size" -v c="$cat_s" -v t="$(wall "$tmp/triage.time")" -v p="$(wall "
 	printf "  triage+pool scan: %7.3f s  scan %7.0f MiB/s = %.2f of cat   (cpu %.2f s)  peak RSS %.1f MiB\n", p, mib / scan, c / scan, pc, pr / 1024
 	printf "  triage --json:    %7.3f s  = %.1f %% of cat   (cpu %.2f s)  peak RSS %.1f MiB\n", j, 100 * j / c, jc, jr / 1024
 }'
+
+# The floor: pages the triage reads, times what one read costs here.
+cc=${CC:-cc}
+if command -v strace >/dev/null 2>&1 && command -v "$cc" >/dev/null 2>&1 &&
+   "$cc" -std=c11 -O2 -o "$tmp/page_reads" "$(dirname "$0")/page_reads.c" 2>/dev/null; then
+	strace -f -e trace=pread64 -o "$tmp/strace.out" "$lpcdump" -q "$f" > /dev/null 2>&1 || true
+	reads=$(grep -c 'pread64(' "$tmp/strace.out" || true)
+	pages=$(sed -n 's/.*pread64([0-9]*, .*, \([0-9]*\), \([0-9]*\)).*/\2/p' "$tmp/strace.out" | sort -u | wc -l)
+	cat "$f" > /dev/null
+	cost=$("$tmp/page_reads" "$f" "$pages" | awk '{ print $1 }')
+	awk -v r="$reads" -v p="$pages" -v u="$cost" -v c="$cat_s" 'BEGIN {
+		printf "floor: the triage made %d reads of %d distinct pages; one random 4 KiB pread costs %.2f us here,\n", r, p, u
+		printf "       so reading those pages once takes at least %.1f ms = %.1f %% of cat\n", p * u / 1000, 100 * p * u / 1e6 / c
+	}'
+fi
