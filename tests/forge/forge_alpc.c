@@ -334,6 +334,22 @@ int fg_dir_alpcmsg(struct fg_machine *m, int argc, char **argv, const char *wher
 	return 0;
 }
 
+/* ---- lookups for the damage directives (forge_alpc_damage.c) ---- */
+
+uint64_t fg_alpc_port_va(struct fg_machine *m, const char *label, uint64_t *ci)
+{
+	const struct fg_aport *p = port_find(m, label);
+	if (ci)
+		*ci = p ? p->ci : 0;
+	return p ? p->va : 0;
+}
+
+uint64_t fg_alpc_message_va(struct fg_machine *m, const char *label)
+{
+	const struct fg_amsg *msg = msg_find(m, label);
+	return msg ? msg->va : 0;
+}
+
 /* ---- thread ALPC state ---- */
 
 static void own_semaphore(struct fg_machine *m, uint64_t et)

@@ -104,6 +104,7 @@ static const struct fg_directive directives[] = {
 	{ "alpcmsg", fg_dir_alpcmsg, false },
 	{ "alpcwait", fg_dir_alpcwait, false },
 	{ "alpcreceive", fg_dir_alpcreceive, false },
+	{ "alpcdamage", fg_dir_alpcdamage, false },   /* forge_alpc_damage.c */
 };
 
 const char *fg_cli_profile;
