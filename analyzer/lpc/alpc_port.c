@@ -12,6 +12,15 @@
 static void kind_of(struct ld_lpc_port *p)
 {
 	uint64_t a = p->addr;
+	bool comm_slot = a == p->alpc.server_comm_port || a == p->alpc.client_comm_port;
+	if (p->alpc.communication_info && a == p->connection_port && comm_slot) {
+		/* A connection port's own CommunicationInfo names no communication
+		 * port: this one is torn. Its slot as a communication port says more
+		 * than a connection port that would be itself. */
+		ld_warn("ALPC port %#llx: its CommunicationInfo names it both its connection port and a "
+			"communication port", (unsigned long long)a);
+		p->connection_port = 0;
+	}
 	p->alpc.kind_from_links = true;
 	if (p->alpc.communication_info && a == p->connection_port)
 		p->kind = LD_PORT_CONNECTION;
@@ -37,10 +46,15 @@ static void kind_of(struct ld_lpc_port *p)
 static void read_links(struct alpc *d, struct ld_lpc_port *p)
 {
 	uint64_t ci = p->alpc.communication_info, v;
-	if (!ci || !ld_kernel_is_kva(d->k, ci))
+	if (!ci)
 		return;
-	if (alpc_get(d, ci, &d->f.ci_conn, &v))
-		p->connection_port = v;
+	if (!ld_kernel_is_kva(d->k, ci) || !alpc_get(d, ci, &d->f.ci_conn, &v)) {
+		/* Its kind then rests on the Type bits alone. */
+		ld_warn("ALPC port %#llx: its CommunicationInfo %#llx cannot be read", (unsigned long long)p->addr,
+			(unsigned long long)ci);
+		return;
+	}
+	p->connection_port = v;
 	if (alpc_get(d, ci, &d->f.ci_server, &v))
 		p->alpc.server_comm_port = v;
 	if (alpc_get(d, ci, &d->f.ci_client, &v))
