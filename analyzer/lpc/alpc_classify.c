@@ -93,6 +93,10 @@ static void queued(const struct ld_lpc_model *m, struct ld_lpc_wait *w, const st
 	else if (rx)
 		snprintf(w->why, sizeof(w->why), "on the main queue of port %#llx; %zu thread%s waiting to receive there",
 			 (unsigned long long)(q ? q->addr : 0), rx, rx == 1 ? " is" : "s are");
+	else if (q && q->reply_chain_walk.end != LD_WALK_DONE && q->reply_chain_walk.end != LD_WALK_STOPPED)
+		/* A torn wait queue may hide receivers: do not claim there are none. */
+		snprintf(w->why, sizeof(w->why), "on the main queue of port %#llx; its wait queue could not be walked (%s)",
+			 (unsigned long long)q->addr, ld_walk_end_name(q->reply_chain_walk.end));
 	else
 		snprintf(w->why, sizeof(w->why), "on the main queue of port %#llx; no thread is waiting to receive there",
 			 (unsigned long long)(q ? q->addr : 0));
@@ -168,6 +172,12 @@ static void decide(struct alpc *d, struct ld_lpc_wait *w, const struct ld_lpc_me
 	} else if (!msg || !msg->available) {
 		w->status = gone ? LD_WAIT_NO_SERVER : LD_WAIT_UNKNOWN;
 		snprintf(w->why, sizeof(w->why), "%s", gone ? gone : "the message it waits on cannot be read");
+	} else if (msg->waiting_thread && msg->waiting_thread != client->addr &&
+		   ld_lpc_thread_index(m, msg->waiting_thread) == LD_LPC_NONE) {
+		/* Not a thread at all: a torn field, not a dispatched reply. */
+		w->status = LD_WAIT_UNKNOWN;
+		snprintf(w->why, sizeof(w->why), "the message's WaitingThread %#llx is not a thread of this system",
+			 (unsigned long long)msg->waiting_thread);
 	} else if (msg->waiting_thread && msg->waiting_thread != client->addr) {
 		w->status = LD_WAIT_UNKNOWN;
 		snprintf(w->why, sizeof(w->why), "the message's WaitingThread is %#llx: the reply was dispatched",
