@@ -42,6 +42,14 @@ static uint32_t attributes(struct alpc *d, uint64_t addr)
 	return a;
 }
 
+/* TotalLength counts the PORT_MESSAGE header and the data after it. */
+static bool lengths_fit(const struct alpc *d, const struct ld_lpc_message *msg)
+{
+	if (!d->f.pm_total_len.valid || !d->f.port_message_size)
+		return true;
+	return (uint32_t)msg->data_length + d->f.port_message_size <= msg->total_length;
+}
+
 static void read_message(struct alpc *d, struct ld_lpc_message *msg)
 {
 	uint64_t pm = msg->addr + d->f.msg_pm.off, id, v;
@@ -74,7 +82,35 @@ static void read_message(struct alpc *d, struct ld_lpc_message *msg)
 #undef PM
 #undef MSG
 	msg->alpc.attributes = attributes(d, msg->addr);
+	if (msg->alpc.queue_type > ALPC_QUEUE_REPLY)
+		ld_warn("ALPC message %#llx: unknown QueueType %u", (unsigned long long)msg->addr,
+			msg->alpc.queue_type);
+	if (!lengths_fit(d, msg)) {
+		/* The data would run past the message: show none of it. */
+		ld_warn("ALPC message %#llx: DataLength %u does not fit in TotalLength %u",
+			(unsigned long long)msg->addr, msg->data_length, msg->total_length);
+		msg->preview_truncated = msg->data_length != 0;
+		return;
+	}
 	read_preview(d, msg);
+}
+
+/* A message a queue walk reached whose QueueType names another queue: the
+ * link is what the walk proved, so it stays; the disagreement is told. */
+static void check_queue_type(const struct ld_lpc_message *msg, enum ld_msg_where where, uint64_t queued_on)
+{
+	unsigned want;
+	const char *queue;
+	switch (where) {
+	case LD_MSG_RECEIVE_QUEUE: want = ALPC_QUEUE_MAIN, queue = "main"; break;
+	case LD_MSG_LARGE: want = ALPC_QUEUE_LARGE, queue = "large message"; break;
+	case LD_MSG_PENDING: want = ALPC_QUEUE_PENDING, queue = "pending"; break;
+	case LD_MSG_DIRECT: want = ALPC_QUEUE_DIRECT, queue = "direct"; break;
+	default: return;
+	}
+	if (msg->available && msg->alpc.queue_type != want)
+		ld_warn("ALPC message %#llx is on the %s queue of port %#llx, but its QueueType is %u, not %u",
+			(unsigned long long)msg->addr, queue, (unsigned long long)queued_on, msg->alpc.queue_type, want);
 }
 
 ld_status alpc_message_note(struct alpc *d, uint64_t addr, unsigned found_by, enum ld_msg_where where,
@@ -87,6 +123,7 @@ ld_status alpc_message_note(struct alpc *d, uint64_t addr, unsigned found_by, en
 		if (where != LD_MSG_NOWHERE && (m->where == LD_MSG_NOWHERE || m->where == LD_MSG_THREAD)) {
 			m->where = where;
 			m->queued_on = queued_on;
+			check_queue_type(m, where, queued_on);
 		}
 		if (index)
 			*index = i;
@@ -98,6 +135,7 @@ ld_status alpc_message_note(struct alpc *d, uint64_t addr, unsigned found_by, en
 	struct ld_lpc_message msg = { .addr = addr, .flavor = LD_LPC_FLAVOR_ALPC, .found_by = found_by,
 				      .where = where, .queued_on = queued_on };
 	read_message(d, &msg);
+	check_queue_type(&msg, where, queued_on);
 	if (!msg.available)
 		ld_warn("ALPC message %#llx is unavailable (%s)", (unsigned long long)addr,
 			ld_status_name(msg.read_status));
