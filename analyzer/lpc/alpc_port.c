@@ -11,14 +11,13 @@
  * the Type bits decide only when the links do not (SEMANTICS §4.1). */
 static void kind_of(struct ld_lpc_port *p)
 {
-	uint64_t a = p->addr;
-	bool comm_slot = a == p->alpc.server_comm_port || a == p->alpc.client_comm_port;
-	if (p->alpc.communication_info && a == p->connection_port && comm_slot) {
-		/* A connection port's own CommunicationInfo names no communication
-		 * port: this one is torn. Its slot as a communication port says more
-		 * than a connection port that would be itself. */
-		ld_warn("ALPC port %#llx: its CommunicationInfo names it both its connection port and a "
-			"communication port", (unsigned long long)a);
+	uint64_t a = p->addr, c = p->connection_port;
+	if (c && (c == p->alpc.server_comm_port || c == p->alpc.client_comm_port)) {
+		/* One port cannot be both ends of a connection and the port it was
+		 * made through: the CommunicationInfo is torn. The communication
+		 * slots say more than a connection port that would be one of them. */
+		ld_warn("ALPC port %#llx: its CommunicationInfo names communication port %#llx as the connection port",
+			(unsigned long long)a, (unsigned long long)c);
 		p->connection_port = 0;
 	}
 	p->alpc.kind_from_links = true;
