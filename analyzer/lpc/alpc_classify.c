@@ -134,6 +134,15 @@ static void received(struct alpc *d, struct ld_lpc_wait *w, const struct ld_lpc_
 		snprintf(w->why, sizeof(w->why), "%s", gone ? gone : "received, but no server thread holds it");
 		return;
 	}
+	uint8_t probe;
+	if (s == LD_LPC_NONE && (!ld_kernel_is_kva(d->k, msg->server_thread) ||
+				 ld_kernel_read(d->k, msg->server_thread, &probe, 1) != LD_OK)) {
+		/* Not even memory in the dump: a torn field, not proof of a thread gone. */
+		w->status = LD_WAIT_UNKNOWN;
+		snprintf(w->why, sizeof(w->why), "its ServerThread %#llx cannot be read: no thread of this system",
+			 (unsigned long long)msg->server_thread);
+		return;
+	}
 	if (s == LD_LPC_NONE) {
 		w->status = LD_WAIT_LOST;
 		snprintf(w->why, sizeof(w->why), "its ServerThread %#llx is not a thread of this system",
