@@ -360,6 +360,23 @@ static int view_process(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, co
 	return LD_EXIT_OK;
 }
 
+struct alpc_run {
+	const struct ld_lpc_model *m;
+	const struct alpc_args *a;
+};
+
+static int run_view(struct ld_cmd_ctx *ctx, json_t *doc, void *arg)
+{
+	const struct alpc_run *r = arg;
+	if (!strcmp(r->a->what, "port"))
+		return view_port(ctx, r->m, r->a, doc);
+	if (!strcmp(r->a->what, "message"))
+		return view_message(ctx, r->m, r->a, doc);
+	if (!strcmp(r->a->what, "process"))
+		return view_process(ctx, r->m, r->a, doc);
+	return view_connections(ctx, r->m, r->a, doc);
+}
+
 int ld_cmd_alpc(struct ld_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct alpc_args a = { 0 };
@@ -372,24 +389,6 @@ int ld_cmd_alpc(struct ld_cmd_ctx *ctx, int argc, char **argv)
 		return ld_cmd_error("alpc", st, "%s", ld_errmsg());
 	if (m->flavor != LD_LPC_FLAVOR_ALPC)
 		return ld_cmd_error("alpc", LD_ERR_UNSUPPORTED, "this kernel uses NT 5.x LPC, not ALPC: see `lpc`");
-	json_t *doc = a.json ? json_object() : NULL;
-	if (doc)
-		ld_json_set(doc, "schema", json_string("lpcdump/1"));
-	if (!strcmp(a.what, "port"))
-		rc = view_port(ctx, m, &a, doc);
-	else if (!strcmp(a.what, "message"))
-		rc = view_message(ctx, m, &a, doc);
-	else if (!strcmp(a.what, "process"))
-		rc = view_process(ctx, m, &a, doc);
-	else
-		rc = view_connections(ctx, m, &a, doc);
-	if (!doc)
-		return rc;
-	if (rc != LD_EXIT_OK) {
-		json_decref(doc);
-		return rc;
-	}
-	ld_json_set(doc, "warnings", ld_json_warnings());
-	st = ld_json_print(ctx->out, doc);
-	return st == LD_OK ? LD_EXIT_OK : ld_cmd_error("alpc", st, "%s", ld_errmsg());
+	struct alpc_run r = { .m = m, .a = &a };
+	return ld_cmd_json_or_text(ctx, "alpc", a.json, "lpcdump/1", run_view, &r);
 }

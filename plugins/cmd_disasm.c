@@ -237,15 +237,13 @@ int ld_cmd_u(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (shown < count)
 		report_stop(&o, &c, at, root);
-	if (root) {
-		ld_json_set(root, "warnings", ld_json_warnings());
-		ld_json_print(ctx->out, root);
-	}
+	if (root)
+		rc = ld_cmd_json_finish(ctx, "u", root);
 	if (owned)
 		ld_symbols_free(o.syms);
 	free(c.bytes);
 	cs_close(&cs);
 	if (ld_check_interrupt())
 		return ld_cmd_error("u", LD_ERR_INTERRUPTED, "interrupted");
-	return LD_EXIT_OK;
+	return rc;
 }

@@ -437,9 +437,7 @@ static int print_json(const struct dt *d, const struct ld_type *t)
 	} else {
 		ld_json_set(doc, "fields", fields_json(d, t, d->addr, 0));
 	}
-	ld_json_set(doc, "warnings", ld_json_warnings());
-	ld_status st = ld_json_print(d->ctx->out, doc);
-	return st == LD_OK ? LD_EXIT_OK : ld_cmd_error("dt", st, "%s", ld_errmsg());
+	return ld_cmd_json_finish(d->ctx, "dt", doc);
 }
 
 /* ---- field selection ---- */

@@ -136,7 +136,5 @@ int ld_cmd_handles(struct ld_cmd_ctx *ctx, int argc, char **argv)
 		return LD_EXIT_OK;
 	json_t *doc = json_object();
 	ld_json_set(doc, "handles", r.arr);
-	ld_json_set(doc, "warnings", ld_json_warnings());
-	st = ld_json_print(ctx->out, doc);
-	return st == LD_OK ? LD_EXIT_OK : ld_cmd_error("handles", st, "%s", ld_errmsg());
+	return ld_cmd_json_finish(ctx, "handles", doc);
 }

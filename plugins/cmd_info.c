@@ -76,7 +76,6 @@ static json_t *info_json(const struct ld_source_meta *m, const struct ld_kernel_
 	ld_json_set(o, "present_pages", ld_json_u64(m->present_pages));
 	ld_json_set(o, "triage", json_boolean(i->triage));
 	ld_json_set(o, "sources", sources_json(i));
-	ld_json_set(o, "warnings", ld_json_warnings());
 	return o;
 }
 
@@ -181,10 +180,8 @@ int ld_cmd_info(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	const struct ld_source_meta *m = ld_source_meta(ld_kernel_source(ctx->k));
 	const struct ld_kernel_info *i = ld_kernel_info(ctx->k);
 
-	if (ctx->json) {
-		ld_status st = ld_json_print(ctx->out, info_json(m, i));
-		return st == LD_OK ? LD_EXIT_OK : ld_cmd_error("info", st, "%s", ld_errmsg());
-	}
+	if (ctx->json)
+		return ld_cmd_json_finish(ctx, "info", info_json(m, i));
 	text_identity(ctx->out, m, i);
 	text_kernel(ctx->out, i);
 	text_state(ctx->out, m, i);

@@ -255,6 +255,21 @@ static int view_thread(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, con
 	return LD_EXIT_OK;
 }
 
+struct lpc_run {
+	const struct ld_lpc_model *m;
+	const struct lpc_args *a;
+};
+
+static int run_view(struct ld_cmd_ctx *ctx, json_t *doc, void *arg)
+{
+	const struct lpc_run *r = arg;
+	if (!strcmp(r->a->what, "message"))
+		return view_message(ctx, r->m, r->a, doc);
+	if (!strcmp(r->a->what, "port"))
+		return view_port(ctx, r->m, r->a, doc);
+	return view_thread(ctx, r->m, r->a, doc);
+}
+
 int ld_cmd_lpc(struct ld_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct lpc_args a = { 0 };
@@ -265,22 +280,6 @@ int ld_cmd_lpc(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	ld_status st = ld_lpc_model_get(ctx->k, &a.o, &m);
 	if (st != LD_OK)
 		return ld_cmd_error("lpc", st, "%s", ld_errmsg());
-	json_t *doc = a.json ? json_object() : NULL;
-	if (doc)
-		ld_json_set(doc, "schema", json_string("lpcdump/1"));
-	if (!strcmp(a.what, "message"))
-		rc = view_message(ctx, m, &a, doc);
-	else if (!strcmp(a.what, "port"))
-		rc = view_port(ctx, m, &a, doc);
-	else
-		rc = view_thread(ctx, m, &a, doc);
-	if (!doc)
-		return rc;
-	if (rc != LD_EXIT_OK) {
-		json_decref(doc);
-		return rc;
-	}
-	ld_json_set(doc, "warnings", ld_json_warnings());
-	st = ld_json_print(ctx->out, doc);
-	return st == LD_OK ? LD_EXIT_OK : ld_cmd_error("lpc", st, "%s", ld_errmsg());
+	struct lpc_run r = { .m = m, .a = &a };
+	return ld_cmd_json_or_text(ctx, "lpc", a.json, "lpcdump/1", run_view, &r);
 }

@@ -164,7 +164,7 @@ static void print_text(struct ld_cmd_ctx *ctx, const struct mem_view *v)
 		fprintf(f, "?? (more unavailable ranges not listed)\n");
 }
 
-static void print_json(struct ld_cmd_ctx *ctx, const struct mem_view *v)
+static int print_json(struct ld_cmd_ctx *ctx, const char *cmd, const struct mem_view *v)
 {
 	json_t *root = json_object(), *values = json_array(), *gaps = json_array();
 	json_object_set_new(root, "address", ld_json_addr(v->addr));
@@ -189,8 +189,7 @@ static void print_json(struct ld_cmd_ctx *ctx, const struct mem_view *v)
 	}
 	json_object_set_new(root, "unavailable", gaps);
 	json_object_set_new(root, "unavailable_truncated", json_boolean(v->more_gaps));
-	ld_json_set(root, "warnings", ld_json_warnings());
-	ld_json_print(ctx->out, root);
+	return ld_cmd_json_finish(ctx, cmd, root);
 }
 
 struct mem_args {
@@ -254,19 +253,17 @@ static int display(struct ld_cmd_ctx *ctx, int argc, char **argv, size_t unit, b
 		ctx->session->next_dump = v.addr + v.len;
 		ctx->session->next_dump_physical = v.physical;
 	}
-	if (st == LD_OK) {
-		if (ctx->json)
-			print_json(ctx, &v);
-		else
-			print_text(ctx, &v);
-	}
+	if (st == LD_OK && ctx->json)
+		rc = print_json(ctx, argv[0], &v);
+	else if (st == LD_OK)
+		print_text(ctx, &v);
 	free(v.bytes);
 	free(v.ok);
 	if (owned)
 		ld_symbols_free(v.syms);
 	if (st != LD_OK)
 		return ld_cmd_error(argv[0], st, "%s", ld_errmsg());
-	return LD_EXIT_OK;
+	return rc;
 }
 
 int ld_cmd_db(struct ld_cmd_ctx *ctx, int argc, char **argv) { return display(ctx, argc, argv, 1, false); }

@@ -63,7 +63,5 @@ int ld_cmd_modules(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	ld_json_set(walk, "count", ld_json_u64(w.count));
 	ld_json_set(doc, "modules", r.arr);
 	ld_json_set(doc, "module_walk", walk);
-	ld_json_set(doc, "warnings", ld_json_warnings());
-	st = ld_json_print(ctx->out, doc);
-	return st == LD_OK ? LD_EXIT_OK : ld_cmd_error("modules", st, "%s", ld_errmsg());
+	return ld_cmd_json_finish(ctx, "modules", doc);
 }

@@ -76,9 +76,7 @@ static int print(struct ld_cmd_ctx *ctx, bool json, const char *path, const stru
 	}
 	ld_json_set(doc, "path", json_string(path));
 	ld_json_set(doc, "entries", arr);
-	ld_json_set(doc, "warnings", ld_json_warnings());
-	ld_status st = ld_json_print(ctx->out, doc);
-	return st == LD_OK ? LD_EXIT_OK : ld_cmd_error("objects", st, "%s", ld_errmsg());
+	return ld_cmd_json_finish(ctx, "objects", doc);
 }
 
 int ld_cmd_objects(struct ld_cmd_ctx *ctx, int argc, char **argv)

@@ -74,9 +74,7 @@ static int print_json(struct ld_cmd_ctx *ctx, const struct ld_profile **v, size_
 		ld_json_set(doc, "evidence", ld_json_str_or_null(evidence));
 		ld_json_set(doc, "kernel_pdb", pdb_json(kernel_pdb(ctx, &buf)));
 	}
-	ld_json_set(doc, "warnings", ld_json_warnings());
-	ld_status st = ld_json_print(ctx->out, doc);
-	return st == LD_OK ? LD_EXIT_OK : ld_cmd_error("profiles", st, "%s", ld_errmsg());
+	return ld_cmd_json_finish(ctx, "profiles", doc);
 }
 
 static void print_text(struct ld_cmd_ctx *ctx, const struct ld_profile **v, size_t n,

@@ -42,9 +42,7 @@ static int ps_json(struct ld_cmd_ctx *ctx, const struct ld_system *s)
 	}
 	ld_json_set(doc, "processes", arr);
 	ld_json_set(doc, "process_walk", walk_json(&s->process_walk));
-	ld_json_set(doc, "warnings", ld_json_warnings());
-	ld_status st = ld_json_print(ctx->out, doc);
-	return st == LD_OK ? LD_EXIT_OK : ld_cmd_error("ps", st, "%s", ld_errmsg());
+	return ld_cmd_json_finish(ctx, "ps", doc);
 }
 
 static void ps_text(struct ld_cmd_ctx *ctx, const struct ld_system *s)

@@ -148,7 +148,7 @@ static void print_text(struct ld_cmd_ctx *ctx, struct ld_symbols *syms, const st
 		fprintf(o, "scan stopped: %s: %s\n", ld_status_name(stop), why);
 }
 
-static void print_json(struct ld_cmd_ctx *ctx, struct ld_symbols *syms, const struct stack_thread *t,
+static int print_json(struct ld_cmd_ctx *ctx, struct ld_symbols *syms, const struct stack_thread *t,
 		       const struct frame *f, size_t n, ld_status stop, const char *why)
 {
 	json_t *root = json_object(), *frames = json_array();
@@ -169,8 +169,7 @@ static void print_json(struct ld_cmd_ctx *ctx, struct ld_symbols *syms, const st
 	json_object_set_new(root, "frames", frames);
 	json_object_set_new(root, "stopped", stop == LD_OK ? json_null() :
 			    ld_json_unavailable(stop, why));
-	ld_json_set(root, "warnings", ld_json_warnings());
-	ld_json_print(ctx->out, root);
+	return ld_cmd_json_finish(ctx, "k", root);
 }
 
 int ld_cmd_k(struct ld_cmd_ctx *ctx, int argc, char **argv)
@@ -193,11 +192,11 @@ int ld_cmd_k(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	char why[200];
 	snprintf(why, sizeof why, "%s", stop == LD_OK ? "" : ld_errmsg());
 	if (ctx->json)
-		print_json(ctx, syms, &t, frames, n, stop, why);
+		rc = print_json(ctx, syms, &t, frames, n, stop, why);
 	else
 		print_text(ctx, syms, &t, frames, n, stop, why);
 	if (owned)
 		ld_symbols_free(syms);
 	cs_close(&cs);
-	return stop == LD_ERR_INTERRUPTED ? ld_cmd_error("k", stop, "interrupted") : LD_EXIT_OK;
+	return stop == LD_ERR_INTERRUPTED ? ld_cmd_error("k", stop, "interrupted") : rc;
 }

@@ -26,12 +26,12 @@ int ld_cmd_ln(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	bool owned;
 	struct ld_symbols *syms = ld_cmd_symbols(ctx, &owned);
 	bool found = ld_symbols_name(syms, va, name, sizeof name);
+	int rc = LD_EXIT_OK;
 	if (ctx->json) {
 		json_t *doc = json_object();
 		ld_json_set(doc, "address", ld_json_addr(va));
 		ld_json_set(doc, "symbol", found ? json_string(name) : json_null());
-		ld_json_set(doc, "warnings", ld_json_warnings());
-		ld_json_print(ctx->out, doc);
+		rc = ld_cmd_json_finish(ctx, "ln", doc);
 	} else if (found) {
 		fprintf(ctx->out, "(%s)   %s\n", ld_fmt_addr(ctx->k, va, a, sizeof a), name);
 	} else {
@@ -39,7 +39,7 @@ int ld_cmd_ln(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (owned)
 		ld_symbols_free(syms);
-	return LD_EXIT_OK;
+	return rc;
 }
 
 struct x_walk {
@@ -101,14 +101,14 @@ int ld_cmd_x(struct ld_cmd_ctx *ctx, int argc, char **argv)
 		ld_json_set(doc, "symbols", x.list);
 	}
 	ld_symbols_each(syms, bang ? mod : NULL, show_match, &x);
+	int rc = LD_EXIT_OK;
 	if (doc) {
 		ld_json_set(doc, "truncated", json_boolean(x.truncated));
-		ld_json_set(doc, "warnings", ld_json_warnings());
-		ld_json_print(ctx->out, doc);
+		rc = ld_cmd_json_finish(ctx, "x", doc);
 	} else if (x.truncated) {
 		fprintf(ctx->out, "(stopped after %u matches)\n", X_MAX_SHOWN);
 	}
 	if (owned)
 		ld_symbols_free(syms);
-	return LD_EXIT_OK;
+	return rc;
 }

@@ -156,7 +156,5 @@ int ld_cmd_threads(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	if (!json)
 		return LD_EXIT_OK;
 	ld_json_set(doc, "threads", arr);
-	ld_json_set(doc, "warnings", ld_json_warnings());
-	st = ld_json_print(ctx->out, doc);
-	return st == LD_OK ? LD_EXIT_OK : ld_cmd_error("threads", st, "%s", ld_errmsg());
+	return ld_cmd_json_finish(ctx, "threads", doc);
 }

@@ -21,7 +21,7 @@ static void print_text(struct ld_cmd_ctx *ctx, uint64_t va, ld_status st,
 		fprintf(ctx->out, "  %s: %s\n", ld_status_name(st), why);
 }
 
-static void print_json(struct ld_cmd_ctx *ctx, uint64_t va, ld_status st,
+static int print_json(struct ld_cmd_ctx *ctx, const char *cmd, uint64_t va, ld_status st,
 		       const struct ld_xlat_result *r, const char *why)
 {
 	json_t *doc = json_object();
@@ -31,8 +31,7 @@ static void print_json(struct ld_cmd_ctx *ctx, uint64_t va, ld_status st,
 	ld_json_set(doc, "page_size", st == LD_OK ? ld_json_u64(r->page_size) : json_null());
 	ld_json_set(doc, "level", json_integer(r->level));
 	ld_json_set(doc, "entry", ld_json_addr(r->entry));
-	ld_json_set(doc, "warnings", ld_json_warnings());
-	ld_json_print(ctx->out, doc);
+	return ld_cmd_json_finish(ctx, cmd, doc);
 }
 
 int ld_cmd_vtop(struct ld_cmd_ctx *ctx, int argc, char **argv)
@@ -52,8 +51,7 @@ int ld_cmd_vtop(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	char why[256];
 	snprintf(why, sizeof why, "%s", st == LD_OK ? "" : ld_errmsg());
 	if (ctx->json)
-		print_json(ctx, va, st, &r, why);
-	else
-		print_text(ctx, va, st, &r, why);
+		return print_json(ctx, argv[0], va, st, &r, why);
+	print_text(ctx, va, st, &r, why);
 	return LD_EXIT_OK;
 }

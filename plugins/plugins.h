@@ -74,6 +74,20 @@ unsigned ld_session_remember(struct ld_cmd_ctx *ctx, const char *kind, uint64_t 
 /* Print warnings collected so far (text mode) to stderr. */
 void ld_cmd_print_warnings(struct ld_cmd_ctx *ctx);
 
+/* The end of a command's JSON document (cmd_json_output.c): add "warnings"
+ * (the ld_warn()s so far) as its last member, print it to ctx->out, release
+ * it. Returns the exit status; a failed write is reported as cmd's error. */
+struct json_t;
+int ld_cmd_json_finish(struct ld_cmd_ctx *ctx, const char *cmd, struct json_t *doc);
+/* A command whose text and JSON output come from one body: body fills doc,
+ * or prints text when doc is NULL (json false). In JSON mode the document
+ * starts with "schema" (when schema is not NULL) and is finished as above; a
+ * body that fails returns its exit status, having printed its error, and no
+ * document is printed. */
+typedef int ld_cmd_body_fn(struct ld_cmd_ctx *ctx, struct json_t *doc, void *arg);
+int ld_cmd_json_or_text(struct ld_cmd_ctx *ctx, const char *cmd, bool json, const char *schema,
+			ld_cmd_body_fn *body, void *arg);
+
 /* Command entry points (one file each). */
 #define LD_DECLARE_CMD(n) int ld_cmd_##n(struct ld_cmd_ctx *ctx, int argc, char **argv)
 LD_DECLARE_CMD(help);
