@@ -1,13 +1,17 @@
 /* profile_set.c — the catalogue of profiles on the search path:
- * $LPCDUMP_STRUCTS (colon-separated), the build tree's structs/, then the
- * installed $(pkgdatadir)/structs. The first profile of a name wins. */
+ * $LPCDUMP_STRUCTS (colon-separated), then the profiles shipped with this
+ * program: for a program run from its build tree the source tree's structs/
+ * (then the install prefix's), for an installed one only the profiles
+ * installed with it, $(pkgdatadir)/structs. The first profile of a name wins. */
 #include "types-priv.h"
 
 #include <dirent.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* A directory with more profile files than this is not a profile directory. */
 #define SET_MAX_FILES 4096
@@ -157,6 +161,96 @@ static void add_dir_quiet(struct ld_profile_set *set, struct seen_dirs *seen, co
 		free(real);
 }
 
+/* The directory this program runs from, resolved (malloc'd), or NULL when
+ * the system does not say. readlink of /proc/self/exe rather than realpath of
+ * it: valgrind answers for that one name with the program it runs. */
+static char *program_dir(void)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+	if (n <= 0)
+		return NULL;
+	buf[n] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (!slash)
+		return NULL;
+	slash[slash == buf] = '\0';   /* a program in / keeps its "/" */
+	return realpath(buf, NULL);
+}
+
+/* Where this program was built and where it installs (Makefile.am); empty
+ * when it was built some other way: then nothing counts as installed, and
+ * an empty directory name is no directory. */
+#ifndef LPCDUMP_BINDIR
+#define LPCDUMP_BINDIR ""
+#endif
+#ifndef LPCDUMP_BUILDDIR
+#define LPCDUMP_BUILDDIR ""
+#endif
+#ifndef LPCDUMP_SRC_STRUCTS
+#define LPCDUMP_SRC_STRUCTS ""
+#endif
+#ifndef LPCDUMP_PKGDATADIR
+#define LPCDUMP_PKGDATADIR ""
+#endif
+
+/* Run from $(bindir), or from $(bindir) under another root (a DESTDIR
+ * staging, a moved prefix): *rootlen is that root's length in dir ("" for
+ * the real $(bindir)). $(bindir) is absolute, so a match ends at a '/'. */
+static bool installed_root(const char *dir, size_t *rootlen)
+{
+	size_t d = strlen(dir), b = strlen(LPCDUMP_BINDIR);
+	if (b == 0 || d < b || strcmp(dir + d - b, LPCDUMP_BINDIR) != 0)
+		return false;
+	*rootlen = d - b;
+	return true;
+}
+
+/* dir is the build tree or below it (lpcdump, the unit tests, the fuzzers). */
+static bool in_build_tree(const char *dir)
+{
+	char *build = realpath(LPCDUMP_BUILDDIR, NULL);
+	if (!build)
+		return false;
+	size_t n = strlen(build);
+	bool in = strncmp(dir, build, n) == 0 && (dir[n] == '\0' || dir[n] == '/');
+	free(build);
+	return in;
+}
+
+/* $(pkgdatadir)/structs under root (the first rootlen bytes of root). */
+static void add_installed_dir(struct ld_profile_set *set, struct seen_dirs *seen, const char *root,
+			      size_t rootlen)
+{
+	char dir[PATH_MAX];
+	if (!LPCDUMP_PKGDATADIR[0])
+		return;
+	int n = snprintf(dir, sizeof dir, "%.*s%s/structs", (int)rootlen, root, LPCDUMP_PKGDATADIR);
+	if (n > 0 && (size_t)n < sizeof dir)
+		add_dir_quiet(set, seen, dir);
+}
+
+/* An installed program reads only the profiles installed with it: a source
+ * tree that outlived the build may hold other (newer, edited, half
+ * regenerated) profiles than the ones it shipped with. A program of the build
+ * tree reads the source tree's structs/ first, so an edited profile is seen
+ * without installing, then the install prefix's. One that cannot tell where
+ * it runs from (no /proc) does the same; one found elsewhere (a copied
+ * binary) is taken for installed in the configured prefix. */
+static void add_shipped_dirs(struct ld_profile_set *set, struct seen_dirs *seen)
+{
+	char *bin = program_dir();
+	size_t rootlen = 0;
+	if (bin && installed_root(bin, &rootlen)) {
+		add_installed_dir(set, seen, bin, rootlen);
+	} else {
+		if (!bin || in_build_tree(bin))
+			add_dir_quiet(set, seen, LPCDUMP_SRC_STRUCTS);
+		add_installed_dir(set, seen, "", 0);
+	}
+	free(bin);
+}
+
 ld_status ld_profile_set_load(struct ld_profile_set **out)
 {
 	struct ld_profile_set *set = ld_xcalloc(1, sizeof *set);
@@ -174,12 +268,7 @@ ld_status ld_profile_set_load(struct ld_profile_set **out)
 			add_dir_quiet(set, &seen, dir);
 		free(copy);
 	}
-#ifdef LPCDUMP_SRC_STRUCTS
-	add_dir_quiet(set, &seen, LPCDUMP_SRC_STRUCTS);
-#endif
-#ifdef LPCDUMP_PKGDATADIR
-	add_dir_quiet(set, &seen, LPCDUMP_PKGDATADIR "/structs");
-#endif
+	add_shipped_dirs(set, &seen);
 	for (size_t i = 0; i < seen.n; i++)
 		free(seen.v[i]);
 	*out = set;
