@@ -72,11 +72,7 @@ static bool handle_cb(const struct ld_handle *h, void *arg)
 		json_array_append_new(r->arr, handle_json(r, h, label));
 		return true;
 	}
-	unsigned n = ld_session_remember(r->ctx, "object", h->object);
-	if (n)
-		fprintf(r->ctx->out, "#%-4u", n);
-	else if (r->ctx->session)
-		fprintf(r->ctx->out, "     ");
+	ld_cmd_row_number(r->ctx, "object", h->object);
 	fprintf(r->ctx->out, "%6" PRIu64 " %8" PRIx64 " %-18s %08" PRIx32 " %-16s %s\n", h->pid, h->handle,
 		ld_text_addr(addr, sizeof(addr), h->object), h->access, h->obj.type_name[0] ? h->obj.type_name : "?",
 		label[0] ? label : "-");
@@ -123,7 +119,7 @@ int ld_cmd_handles(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	if (r.json)
 		r.arr = json_array();
 	else
-		fprintf(ctx->out, "%s%6s %8s %-18s %-8s %-16s %s\n", ctx->session ? "#    " : "", "PID", "HANDLE",
+		fprintf(ctx->out, "%s%6s %8s %-18s %-8s %-16s %s\n", ld_cmd_row_header(ctx), "PID", "HANDLE",
 			"OBJECT", "ACCESS", "TYPE", "NAME");
 	for (size_t i = 0; i < s->nprocesses; i++) {
 		r.p = &s->processes[i];

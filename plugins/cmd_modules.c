@@ -27,11 +27,7 @@ static bool module_cb(const struct ld_module *m, void *arg)
 		return true;
 	}
 	char base[32];
-	unsigned n = ld_session_remember(r->ctx, "module", m->base);
-	if (n)
-		fprintf(r->ctx->out, "#%-4u", n);
-	else if (r->ctx->session)
-		fprintf(r->ctx->out, "     ");
+	ld_cmd_row_number(r->ctx, "module", m->base);
 	fprintf(r->ctx->out, "%-18s %10" PRIx64 " %-20s %s\n", ld_text_addr(base, sizeof(base), m->base), m->size,
 		m->name[0] ? m->name : "?", m->path);
 	return true;
@@ -49,7 +45,7 @@ int ld_cmd_modules(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	if (r.json)
 		r.arr = json_array();
 	else
-		fprintf(ctx->out, "%s%-18s %10s %-20s %s\n", ctx->session ? "#    " : "", "BASE", "SIZE", "NAME", "PATH");
+		fprintf(ctx->out, "%s%-18s %10s %-20s %s\n", ld_cmd_row_header(ctx), "BASE", "SIZE", "NAME", "PATH");
 	struct ld_walk_result w;
 	ld_status st = ld_modules_walk(ctx->k, module_cb, &r, &w);
 	if (st != LD_OK) {

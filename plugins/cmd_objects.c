@@ -51,11 +51,7 @@ static json_t *entry_json(const struct ld_dirent *e)
 static void entry_text(struct ld_cmd_ctx *ctx, const struct ld_dirent *e)
 {
 	char addr[32];
-	unsigned n = ld_session_remember(ctx, "object", e->object);
-	if (n)
-		fprintf(ctx->out, "#%-4u", n);
-	else if (ctx->session)
-		fprintf(ctx->out, "     ");
+	ld_cmd_row_number(ctx, "object", e->object);
 	fprintf(ctx->out, "%-18s %-16s %s\n", ld_text_addr(addr, sizeof(addr), e->object),
 		e->type_name[0] ? e->type_name : "?", e->path);
 }
@@ -63,7 +59,7 @@ static void entry_text(struct ld_cmd_ctx *ctx, const struct ld_dirent *e)
 static int print(struct ld_cmd_ctx *ctx, bool json, const char *path, const struct ld_vec *v)
 {
 	if (!json) {
-		fprintf(ctx->out, "%s%-18s %-16s %s\n", ctx->session ? "#    " : "", "OBJECT", "TYPE", "NAME");
+		fprintf(ctx->out, "%s%-18s %-16s %s\n", ld_cmd_row_header(ctx), "OBJECT", "TYPE", "NAME");
 		for (size_t i = 0; i < v->len; i++)
 			entry_text(ctx, ld_vec_at(v, i));
 		return LD_EXIT_OK;

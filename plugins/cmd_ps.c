@@ -48,16 +48,12 @@ static int ps_json(struct ld_cmd_ctx *ctx, const struct ld_system *s)
 static void ps_text(struct ld_cmd_ctx *ctx, const struct ld_system *s)
 {
 	FILE *f = ctx->out;
-	fprintf(f, "%s%-18s %6s %6s %5s %-15s %-20s %s\n", ctx->session ? "#    " : "", "EPROCESS", "PID", "PPID",
+	fprintf(f, "%s%-18s %6s %6s %5s %-15s %-20s %s\n", ld_cmd_row_header(ctx), "EPROCESS", "PID", "PPID",
 		"THDS", "NAME", "CREATED", "STATE");
 	for (size_t i = 0; i < s->nprocesses; i++) {
 		const struct ld_process *p = &s->processes[i];
 		char addr[32], created[32];
-		unsigned n = ld_session_remember(ctx, "process", p->addr);
-		if (n)
-			fprintf(f, "#%-4u", n);
-		else if (ctx->session)
-			fprintf(f, "     ");
+		ld_cmd_row_number(ctx, "process", p->addr);
 		if (!ld_filetime_iso(p->create_time, created, sizeof(created)))
 			snprintf(created, sizeof(created), "-");
 		fprintf(f, "%-18s %6" PRIu64 " %6" PRIu64 " %5zu %-15s %-20s %s\n", ld_text_addr(addr, sizeof(addr), p->addr),

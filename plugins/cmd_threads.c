@@ -86,11 +86,7 @@ static void thread_text(struct ld_cmd_ctx *ctx, const struct ld_system *s, const
 	char addr[32], obj[32], secs[32], on[600];
 	bool waiting = t->state == KTHREAD_WAITING;
 	waiting_on(ctx->k, t, on, sizeof(on));
-	unsigned n = ld_session_remember(ctx, "thread", t->addr);
-	if (n)
-		fprintf(ctx->out, "#%-4u", n);
-	else if (ctx->session)
-		fprintf(ctx->out, "     ");
+	ld_cmd_row_number(ctx, "thread", t->addr);
 	if (waiting && t->wait_seconds >= 0)
 		snprintf(secs, sizeof(secs), "%.3f", t->wait_seconds);
 	else
@@ -140,7 +136,7 @@ int ld_cmd_threads(struct ld_cmd_ctx *ctx, int argc, char **argv)
 		return ld_cmd_error("threads", LD_ERR_NOT_FOUND, "no process %" PRIu64, pid);
 	json_t *doc = json ? json_object() : NULL, *arr = json ? json_array() : NULL;
 	if (!json)
-		fprintf(ctx->out, "%s%-18s %6s %6s %-12s %-16s %10s %-18s %-15s %s\n", ctx->session ? "#    " : "",
+		fprintf(ctx->out, "%s%-18s %6s %6s %-12s %-16s %10s %-18s %-15s %s\n", ld_cmd_row_header(ctx),
 			"ETHREAD", "PID", "TID", "STATE", "WAIT REASON", "WAIT(s)", "WAIT OBJECT", "PROCESS", "WAITING ON");
 	for (size_t i = 0; i < s->nthreads; i++) {
 		const struct ld_thread *t = &s->threads[i];

@@ -71,6 +71,11 @@ bool ld_cmd_parse_u64(struct ld_cmd_ctx *ctx, const char *s, uint64_t *out);
 /* Shell row numbering: remember an object shown in a listing, get its #N.
  * Returns 0 outside the shell. kind: "thread", "process", "port", "message". */
 unsigned ld_session_remember(struct ld_cmd_ctx *ctx, const char *kind, uint64_t addr);
+/* The shell's "#N" column of a listing row (cmd_row_column.c): remember the
+ * row's object and print its number, or as many blanks when it got none;
+ * nothing outside the shell. The header's column is ld_cmd_row_header(). */
+void ld_cmd_row_number(struct ld_cmd_ctx *ctx, const char *kind, uint64_t addr);
+const char *ld_cmd_row_header(const struct ld_cmd_ctx *ctx);
 /* Print warnings collected so far (text mode) to stderr. */
 void ld_cmd_print_warnings(struct ld_cmd_ctx *ctx);
 
