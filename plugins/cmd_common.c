@@ -73,6 +73,23 @@ bool ld_cmd_parse_u64(struct ld_cmd_ctx *ctx, const char *s, uint64_t *out)
 	return true;
 }
 
+int ld_cmd_json_only(const char *cmd, int argc, char **argv, bool *json)
+{
+	for (int a = 1; a < argc; a++) {
+		if (strcmp(argv[a], "--json") != 0)
+			return ld_cmd_error(cmd, LD_ERR_ARG, "unexpected argument: %s", argv[a]);
+		*json = true;
+	}
+	return LD_EXIT_OK;
+}
+
+int ld_cmd_bad_argument(const char *cmd, const char *arg)
+{
+	if (arg[0] == '#')
+		return ld_cmd_error(cmd, LD_ERR_ARG, "no row %s in the last listing", arg);
+	return ld_cmd_error(cmd, LD_ERR_ARG, "unexpected argument: %s", arg);
+}
+
 void ld_cmd_print_warnings(struct ld_cmd_ctx *ctx)
 {
 	if (ctx->quiet)

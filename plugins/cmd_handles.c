@@ -92,8 +92,7 @@ static bool parse_args(struct ld_cmd_ctx *ctx, int argc, char **argv, struct han
 		} else if (!*has_pid && ld_cmd_parse_u64(ctx, argv[a], pid)) {
 			*has_pid = true;
 		} else {
-			*rc = argv[a][0] == '#' ? ld_cmd_error("handles", LD_ERR_ARG, "no row %s in the last listing", argv[a])
-					       : ld_cmd_error("handles", LD_ERR_ARG, "unexpected argument: %s", argv[a]);
+			*rc = ld_cmd_bad_argument("handles", argv[a]);
 			return false;
 		}
 	}

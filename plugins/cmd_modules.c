@@ -36,12 +36,9 @@ static bool module_cb(const struct ld_module *m, void *arg)
 int ld_cmd_modules(struct ld_cmd_ctx *ctx, int argc, char **argv)
 {
 	struct modules_run r = { .ctx = ctx, .json = ctx->json };
-	for (int a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--json") == 0)
-			r.json = true;
-		else
-			return ld_cmd_error("modules", LD_ERR_ARG, "unexpected argument: %s", argv[a]);
-	}
+	int rc = ld_cmd_json_only("modules", argc, argv, &r.json);
+	if (rc != LD_EXIT_OK)
+		return rc;
 	if (r.json)
 		r.arr = json_array();
 	else

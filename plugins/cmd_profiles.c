@@ -100,12 +100,9 @@ static void print_text(struct ld_cmd_ctx *ctx, const struct ld_profile **v, size
 int ld_cmd_profiles(struct ld_cmd_ctx *ctx, int argc, char **argv)
 {
 	bool json = ctx->json;
-	for (int a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--json") == 0)
-			json = true;
-		else
-			return ld_cmd_error("profiles", LD_ERR_ARG, "unexpected argument: %s", argv[a]);
-	}
+	int rc = ld_cmd_json_only("profiles", argc, argv, &json);
+	if (rc != LD_EXIT_OK)
+		return rc;
 	if (!ctx->k && ctx->dump_path) {
 		ld_status st = ld_kernel_open(ctx->dump_path, &ctx->kopts, &ctx->k);
 		if (st != LD_OK)
@@ -131,7 +128,6 @@ int ld_cmd_profiles(struct ld_cmd_ctx *ctx, int argc, char **argv)
 	const struct ld_kernel_info *ki = ctx->k ? ld_kernel_info(ctx->k) : NULL;
 	const struct ld_profile *chosen = ki ? ki->profile : NULL;
 	const char *evidence = ki ? ki->profile_evidence : NULL;
-	int rc = LD_EXIT_OK;
 	if (n == 0 && !json)
 		fprintf(stderr, "lpcdump: profiles: none found (set LPCDUMP_STRUCTS to a directory "
 			"of profiles)\n");

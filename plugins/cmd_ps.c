@@ -68,12 +68,9 @@ static void ps_text(struct ld_cmd_ctx *ctx, const struct ld_system *s)
 int ld_cmd_ps(struct ld_cmd_ctx *ctx, int argc, char **argv)
 {
 	bool json = ctx->json;
-	for (int a = 1; a < argc; a++) {
-		if (strcmp(argv[a], "--json") == 0)
-			json = true;
-		else
-			return ld_cmd_error("ps", LD_ERR_ARG, "unexpected argument: %s", argv[a]);
-	}
+	int rc = ld_cmd_json_only("ps", argc, argv, &json);
+	if (rc != LD_EXIT_OK)
+		return rc;
 	const struct ld_system *s;
 	ld_status st = ld_system_get(ctx->k, &s);
 	if (st != LD_OK)

@@ -68,6 +68,12 @@ int ld_cmd_error(const char *cmd, ld_status st, const char *fmt, ...)
 int ld_exit_for_status(ld_status st);
 /* Parse a number or address ("0x…", decimal, or "#N" in the shell). */
 bool ld_cmd_parse_u64(struct ld_cmd_ctx *ctx, const char *s, uint64_t *out);
+/* The options of a command that takes only --json (sets *json, which starts
+ * as ctx->json): LD_EXIT_OK, or the usage error printed for cmd. */
+int ld_cmd_json_only(const char *cmd, int argc, char **argv, bool *json);
+/* Print the usage error for an argument cmd could not use: a "#N" the shell
+ * has no row for says so, anything else is unexpected. Returns the status. */
+int ld_cmd_bad_argument(const char *cmd, const char *arg);
 /* Shell row numbering: remember an object shown in a listing, get its #N.
  * Returns 0 outside the shell. kind: "thread", "process", "port", "message". */
 unsigned ld_session_remember(struct ld_cmd_ctx *ctx, const char *kind, uint64_t addr);
