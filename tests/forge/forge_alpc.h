@@ -48,7 +48,8 @@ int fg_dir_alpcreceive(struct fg_machine *m, int argc, char **argv, const char *
 uint64_t fg_alpc_port_va(struct fg_machine *m, const char *label, uint64_t *ci);
 uint64_t fg_alpc_message_va(struct fg_machine *m, const char *label);
 /* forge_alpc_damage.c: tear ALPC structures after they are built.
- *  alpcdamage port=L what=main_loop|main_wild|pending_loop|wait_loop|comm_info_wild|self_connection
+ *  alpcdamage port=L what=main_loop|main_wild|pending_loop|wait_loop|wait_head_wild|
+ *             comm_info_wild|self_connection
  *  alpcdamage message=L what=waiting_thread_wild|server_thread_wild|queue_type|lengths|owner_wild
  * (each kind is described in forge_alpc_damage.c) */
 int fg_dir_alpcdamage(struct fg_machine *m, int argc, char **argv, const char *where);

@@ -9,6 +9,8 @@
  *                    unmapped kernel space
  *   pending_loop     the same loop as main_loop, on the PendingQueue
  *   wait_loop        the same loop on the WaitQueue of receiving threads
+ *   wait_head_wild   the WaitQueue head's Flink points into unmapped kernel
+ *                    space: not one receiver can be reached
  *   comm_info_wild   CommunicationInfo points into unmapped kernel space
  *   self_connection  the CommunicationInfo L shares names L itself as its
  *                    ConnectionPort (L is a communication port)
@@ -87,13 +89,15 @@ static void damage_port(struct fg_machine *m, const char *label, const char *wha
 		list_loop(m, p + fg_offset(m, PORT_T, "PendingQueue"), what, where);
 	else if (!strcmp(what, "wait_loop"))
 		list_loop(m, p + fg_offset(m, PORT_T, "WaitQueue"), what, where);
+	else if (!strcmp(what, "wait_head_wild"))
+		fg_write_ptr(m, p + fg_offset(m, PORT_T, "WaitQueue"), wild(m) + 0x4000);
 	else if (!strcmp(what, "comm_info_wild"))
 		fg_set(m, p, PORT_T, "CommunicationInfo", wild(m));
 	else if (!strcmp(what, "self_connection"))
 		fg_set(m, ci, CI_T, "ConnectionPort", p);
 	else
 		fg_die(where, "alpcdamage port= what=%s: main_loop, main_wild, pending_loop, wait_loop, "
-			      "comm_info_wild or self_connection", what);
+			      "wait_head_wild, comm_info_wild or self_connection", what);
 }
 
 static void damage_message(struct fg_machine *m, const char *label, const char *what, const char *where)
