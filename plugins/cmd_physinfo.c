@@ -44,19 +44,18 @@ static void print_meta(FILE *o, const struct ld_source_meta *m)
 	fprintf(o, "context_size=%zu\n", m->context_size);
 }
 
+static int show(struct ld_cmd_ctx *ctx, struct ld_source *src, void *arg)
+{
+	(void)arg;
+	print_meta(ctx->out, ld_source_meta(src));
+	return LD_EXIT_OK;
+}
+
 int ld_cmd_physinfo(struct ld_cmd_ctx *ctx, int argc, char **argv)
 {
 	if (argc != 1) {
 		fprintf(stderr, "usage: lpcdump physinfo DUMP\n");
 		return LD_EXIT_USAGE;
 	}
-	struct ld_source *src;
-	bool owned;
-	int rc = ld_phys_open(ctx, argv[0], &src, &owned);
-	if (rc)
-		return rc;
-	print_meta(ctx->out, ld_source_meta(src));
-	if (owned)
-		ld_source_close(src);
-	return LD_EXIT_OK;
+	return ld_phys_with_source(ctx, argv[0], show, NULL);
 }

@@ -37,6 +37,7 @@ static uint64_t page_hash(uint64_t pfn, const uint8_t *p, bool *nonzero)
 }
 
 struct scan {
+	const char *cmd;
 	bool hash, show_ranges;
 	uint64_t ranges, pages, nonzero, digest;
 };
@@ -87,9 +88,21 @@ static ld_status scan_all(struct ld_cmd_ctx *ctx, struct ld_source *src, struct 
 	return st;
 }
 
+static int show(struct ld_cmd_ctx *ctx, struct ld_source *src, void *arg)
+{
+	struct scan *s = arg;
+	ld_status st = scan_all(ctx, src, s);
+	if (st)
+		return ld_cmd_error(s->cmd, st, "%s", ld_errmsg());
+	fprintf(ctx->out, "ranges=%llu pages=%llu nonzero=%llu digest=0x%016llx\n",
+		(unsigned long long)s->ranges, (unsigned long long)s->pages,
+		(unsigned long long)s->nonzero, (unsigned long long)s->digest);
+	return LD_EXIT_OK;
+}
+
 int ld_cmd_physscan(struct ld_cmd_ctx *ctx, int argc, char **argv)
 {
-	struct scan s = { .hash = true };
+	struct scan s = { .cmd = argv[0], .hash = true };
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--ranges"))
 			s.show_ranges = true;
@@ -100,19 +113,5 @@ int ld_cmd_physscan(struct ld_cmd_ctx *ctx, int argc, char **argv)
 			return LD_EXIT_USAGE;
 		}
 	}
-	struct ld_source *src;
-	bool owned;
-	int rc = ld_phys_open(ctx, argv[0], &src, &owned);
-	if (rc)
-		return rc;
-	ld_status st = scan_all(ctx, src, &s);
-	if (st)
-		rc = ld_cmd_error(argv[0], st, "%s", ld_errmsg());
-	else
-		fprintf(ctx->out, "ranges=%llu pages=%llu nonzero=%llu digest=0x%016llx\n",
-			(unsigned long long)s.ranges, (unsigned long long)s.pages,
-			(unsigned long long)s.nonzero, (unsigned long long)s.digest);
-	if (owned)
-		ld_source_close(src);
-	return rc;
+	return ld_phys_with_source(ctx, argv[0], show, &s);
 }

@@ -20,3 +20,16 @@ int ld_phys_open(struct ld_cmd_ctx *ctx, const char *cmd, struct ld_source **src
 	*owned = true;
 	return LD_EXIT_OK;
 }
+
+int ld_phys_with_source(struct ld_cmd_ctx *ctx, const char *cmd, ld_phys_body_fn *body, void *arg)
+{
+	struct ld_source *src;
+	bool owned;
+	int rc = ld_phys_open(ctx, cmd, &src, &owned);
+	if (rc)
+		return rc;
+	rc = body(ctx, src, arg);
+	if (owned)
+		ld_source_close(src);
+	return rc;
+}
