@@ -8,55 +8,10 @@
  *                           has to other processes' ports (like !alpc /lpp)
  *   alpc connections ADDR   the connections of a connection port (like !alpc /lpc)
  * Options: --json, --pool-scan. */
-#include "plugins.h"
-#include "../analyzer/lpc/lpc.h"
-#include "../analyzer/report/report.h"
+#include "lpc_views-priv.h"
 
 #include <inttypes.h>
 #include <string.h>
-
-struct alpc_args {
-	const char *what;
-	bool has_arg;
-	uint64_t arg;
-	bool json;
-	struct ld_lpc_opts o;
-};
-
-static const char *const views[] = { "port", "message", "process", "connections" };
-
-static bool is_view(const char *s)
-{
-	for (size_t i = 0; i < LD_ARRAY_SIZE(views); i++)
-		if (!strcmp(s, views[i]))
-			return true;
-	return false;
-}
-
-static bool parse_args(struct ld_cmd_ctx *ctx, int argc, char **argv, struct alpc_args *a, int *rc)
-{
-	a->json = ctx->json;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			a->json = true;
-		else if (!strcmp(argv[i], "--pool-scan"))
-			a->o.pool_scan = true;
-		else if (!a->what && is_view(argv[i]))
-			a->what = argv[i];
-		else if (a->what && !a->has_arg && ld_cmd_parse_u64(ctx, argv[i], &a->arg))
-			a->has_arg = true;
-		else {
-			*rc = ld_cmd_error("alpc", LD_ERR_ARG, "unexpected argument: %s", argv[i]);
-			return false;
-		}
-	}
-	if (!a->what || !a->has_arg) {
-		*rc = ld_cmd_error("alpc", LD_ERR_ARG,
-				   "usage: alpc port ADDR | alpc message ADDR | alpc process PID | alpc connections ADDR");
-		return false;
-	}
-	return true;
-}
 
 /* WinDbg's names for the port kinds. */
 static const char *windbg_kind(enum ld_port_kind k)
@@ -201,7 +156,7 @@ static size_t port_arg(const struct ld_lpc_model *m, uint64_t addr)
 	return i;
 }
 
-static int view_port(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct alpc_args *a, json_t *doc)
+static int view_port(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct ld_lpc_view_args *a, json_t *doc)
 {
 	size_t i = port_arg(m, a->arg);
 	if (i == LD_LPC_NONE)
@@ -247,7 +202,7 @@ static void message_text(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, c
 	fprintf(ctx->out, "%s\n", msg->preview_truncated ? (msg->npreview ? " …" : "(not in system memory)") : "");
 }
 
-static int view_message(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct alpc_args *a, json_t *doc)
+static int view_message(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct ld_lpc_view_args *a, json_t *doc)
 {
 	size_t i = ld_lpc_message_index(m, a->arg);
 	if (i == LD_LPC_NONE || m->messages[i].flavor != LD_LPC_FLAVOR_ALPC)
@@ -292,7 +247,7 @@ static void connection_text(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m
 	fputc('\n', ctx->out);
 }
 
-static int view_connections(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct alpc_args *a,
+static int view_connections(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct ld_lpc_view_args *a,
 			    json_t *doc)
 {
 	size_t i = port_arg(m, a->arg);
@@ -323,7 +278,7 @@ static int view_connections(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m
 	return LD_EXIT_OK;
 }
 
-static int view_process(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct alpc_args *a, json_t *doc)
+static int view_process(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct ld_lpc_view_args *a, json_t *doc)
 {
 	const struct ld_process *pr = ld_system_process_by_pid(m->sys, a->arg);
 	if (!pr)
@@ -360,35 +315,23 @@ static int view_process(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, co
 	return LD_EXIT_OK;
 }
 
-struct alpc_run {
-	const struct ld_lpc_model *m;
-	const struct alpc_args *a;
+static const struct ld_lpc_view alpc_views[] = {
+	{ "port", view_port },
+	{ "message", view_message },
+	{ "process", view_process },
+	{ "connections", view_connections },
 };
-
-static int run_view(struct ld_cmd_ctx *ctx, json_t *doc, void *arg)
-{
-	const struct alpc_run *r = arg;
-	if (!strcmp(r->a->what, "port"))
-		return view_port(ctx, r->m, r->a, doc);
-	if (!strcmp(r->a->what, "message"))
-		return view_message(ctx, r->m, r->a, doc);
-	if (!strcmp(r->a->what, "process"))
-		return view_process(ctx, r->m, r->a, doc);
-	return view_connections(ctx, r->m, r->a, doc);
-}
 
 int ld_cmd_alpc(struct ld_cmd_ctx *ctx, int argc, char **argv)
 {
-	struct alpc_args a = { 0 };
-	int rc = LD_EXIT_OK;
-	if (!parse_args(ctx, argc, argv, &a, &rc))
-		return rc;
-	const struct ld_lpc_model *m;
-	ld_status st = ld_lpc_model_get(ctx->k, &a.o, &m);
-	if (st != LD_OK)
-		return ld_cmd_error("alpc", st, "%s", ld_errmsg());
-	if (m->flavor != LD_LPC_FLAVOR_ALPC)
-		return ld_cmd_error("alpc", LD_ERR_UNSUPPORTED, "this kernel uses NT 5.x LPC, not ALPC: see `lpc`");
-	struct alpc_run r = { .m = m, .a = &a };
-	return ld_cmd_json_or_text(ctx, "alpc", a.json, "lpcdump/1", run_view, &r);
+	static const struct ld_lpc_views v = {
+		.cmd = "alpc",
+		.views = alpc_views,
+		.nviews = LD_ARRAY_SIZE(alpc_views),
+		.needs_arg = true,
+		.alpc_only = true,
+		.usage = "usage: alpc port ADDR | alpc message ADDR | alpc process PID | alpc connections ADDR",
+		.bad_arg_hint = "",
+	};
+	return ld_cmd_lpc_views(ctx, &v, argc, argv);
 }

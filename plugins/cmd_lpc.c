@@ -7,46 +7,10 @@
  *   lpc thread [ADDR]  without ADDR the threads LPC involves; with ADDR one
  *                      thread's LPC state and the ports whose rundown queue holds it
  * Options: --json, --pool-scan. */
-#include "plugins.h"
-#include "../analyzer/lpc/lpc.h"
-#include "../analyzer/report/report.h"
+#include "lpc_views-priv.h"
 
 #include <inttypes.h>
 #include <string.h>
-
-struct lpc_args {
-	const char *what;           /* "message", "port", "thread" */
-	bool has_arg;
-	uint64_t arg;
-	bool json;
-	struct ld_lpc_opts o;
-};
-
-static bool parse_args(struct ld_cmd_ctx *ctx, int argc, char **argv, struct lpc_args *a, int *rc)
-{
-	a->json = ctx->json;
-	for (int i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "--json"))
-			a->json = true;
-		else if (!strcmp(argv[i], "--pool-scan"))
-			a->o.pool_scan = true;
-		else if (!a->what && (!strcmp(argv[i], "message") || !strcmp(argv[i], "port") ||
-				      !strcmp(argv[i], "thread")))
-			a->what = argv[i];
-		else if (a->what && !a->has_arg && ld_cmd_parse_u64(ctx, argv[i], &a->arg))
-			a->has_arg = true;
-		else {
-			*rc = ld_cmd_error("lpc", LD_ERR_ARG, "unexpected argument: %s (usage: lpc message|port|thread [ID|ADDR])",
-					   argv[i]);
-			return false;
-		}
-	}
-	if (!a->what) {
-		*rc = ld_cmd_error("lpc", LD_ERR_ARG, "usage: lpc message [ID] | lpc port [ADDR] | lpc thread [ADDR]");
-		return false;
-	}
-	return true;
-}
 
 /* ---- text ---- */
 
@@ -167,7 +131,7 @@ static size_t thread_by_addr_or_tid(const struct ld_lpc_model *m, uint64_t v)
 	return t;
 }
 
-static int view_message(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct lpc_args *a, json_t *doc)
+static int view_message(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct ld_lpc_view_args *a, json_t *doc)
 {
 	json_t *arr = json_array(), *th = json_array();
 	char tb[160];
@@ -201,7 +165,7 @@ static int view_message(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, co
 	return LD_EXIT_OK;
 }
 
-static int view_port(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct lpc_args *a, json_t *doc)
+static int view_port(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct ld_lpc_view_args *a, json_t *doc)
 {
 	if (a->has_arg) {
 		size_t i = ld_lpc_port_index(m, a->arg);
@@ -227,7 +191,7 @@ static int view_port(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const
 	return LD_EXIT_OK;
 }
 
-static int view_thread(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct lpc_args *a, json_t *doc)
+static int view_thread(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct ld_lpc_view_args *a, json_t *doc)
 {
 	if (a->has_arg) {
 		size_t t = thread_by_addr_or_tid(m, a->arg);
@@ -255,31 +219,20 @@ static int view_thread(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, con
 	return LD_EXIT_OK;
 }
 
-struct lpc_run {
-	const struct ld_lpc_model *m;
-	const struct lpc_args *a;
+static const struct ld_lpc_view lpc_views[] = {
+	{ "message", view_message },
+	{ "port", view_port },
+	{ "thread", view_thread },
 };
-
-static int run_view(struct ld_cmd_ctx *ctx, json_t *doc, void *arg)
-{
-	const struct lpc_run *r = arg;
-	if (!strcmp(r->a->what, "message"))
-		return view_message(ctx, r->m, r->a, doc);
-	if (!strcmp(r->a->what, "port"))
-		return view_port(ctx, r->m, r->a, doc);
-	return view_thread(ctx, r->m, r->a, doc);
-}
 
 int ld_cmd_lpc(struct ld_cmd_ctx *ctx, int argc, char **argv)
 {
-	struct lpc_args a = { 0 };
-	int rc = LD_EXIT_OK;
-	if (!parse_args(ctx, argc, argv, &a, &rc))
-		return rc;
-	const struct ld_lpc_model *m;
-	ld_status st = ld_lpc_model_get(ctx->k, &a.o, &m);
-	if (st != LD_OK)
-		return ld_cmd_error("lpc", st, "%s", ld_errmsg());
-	struct lpc_run r = { .m = m, .a = &a };
-	return ld_cmd_json_or_text(ctx, "lpc", a.json, "lpcdump/1", run_view, &r);
+	static const struct ld_lpc_views v = {
+		.cmd = "lpc",
+		.views = lpc_views,
+		.nviews = LD_ARRAY_SIZE(lpc_views),
+		.usage = "usage: lpc message [ID] | lpc port [ADDR] | lpc thread [ADDR]",
+		.bad_arg_hint = " (usage: lpc message|port|thread [ID|ADDR])",
+	};
+	return ld_cmd_lpc_views(ctx, &v, argc, argv);
 }
