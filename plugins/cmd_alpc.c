@@ -247,6 +247,38 @@ static void connection_text(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m
 	fputc('\n', ctx->out);
 }
 
+/* Which client communication ports a listing of connections shows. */
+typedef bool connection_filter(const struct ld_lpc_port *c, uint64_t key);
+
+static bool through_port(const struct ld_lpc_port *c, uint64_t connection_port)
+{
+	return c->connection_port == connection_port;
+}
+
+static bool of_process(const struct ld_lpc_port *c, uint64_t pid)
+{
+	return c->owner_known && c->owner_pid == pid;
+}
+
+/* The readable client communication ports the filter takes, each with its
+ * server peer: into arr, or as text lines when arr is NULL. How many. */
+static size_t list_connections(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, json_t *arr,
+			       connection_filter *take, uint64_t key)
+{
+	size_t n = 0;
+	for (size_t j = 0; j < m->nports; j++) {
+		const struct ld_lpc_port *c = &m->ports[j];
+		if (!c->readable || c->kind != LD_PORT_CLIENT_COMM || !take(c, key))
+			continue;
+		n++;
+		if (arr)
+			json_array_append_new(arr, connection_json(m, c));
+		else
+			connection_text(ctx, m, c);
+	}
+	return n;
+}
+
 static int view_connections(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct ld_lpc_view_args *a,
 			    json_t *doc)
 {
@@ -259,17 +291,7 @@ static int view_connections(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m
 	json_t *arr = doc ? json_array() : NULL;
 	if (!doc)
 		port_ref(ctx, m, "Connections of", a->arg);
-	size_t n = 0;
-	for (size_t j = 0; j < m->nports; j++) {
-		const struct ld_lpc_port *c = &m->ports[j];
-		if (!c->readable || c->kind != LD_PORT_CLIENT_COMM || c->connection_port != a->arg)
-			continue;
-		n++;
-		if (arr)
-			json_array_append_new(arr, connection_json(m, c));
-		else
-			connection_text(ctx, m, c);
-	}
+	size_t n = list_connections(ctx, m, arr, through_port, a->arg);
 	if (doc) {
 		ld_json_set(doc, "port", ld_json_addr(a->arg));
 		ld_json_set(doc, "connections", arr);
@@ -297,15 +319,7 @@ static int view_process(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, co
 	}
 	if (!doc)
 		fprintf(ctx->out, "Connections of %s (pid %" PRIu64 ") to server ports:\n", pr->name, pr->pid);
-	for (size_t j = 0; j < m->nports; j++) {
-		const struct ld_lpc_port *c = &m->ports[j];
-		if (!c->readable || c->kind != LD_PORT_CLIENT_COMM || !c->owner_known || c->owner_pid != pr->pid)
-			continue;
-		if (conns)
-			json_array_append_new(conns, connection_json(m, c));
-		else
-			connection_text(ctx, m, c);
-	}
+	(void)list_connections(ctx, m, conns, of_process, pr->pid);
 	if (doc) {
 		ld_json_set(doc, "pid", ld_json_u64(pr->pid));
 		ld_json_set(doc, "name", json_string(pr->name));
