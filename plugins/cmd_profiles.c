@@ -1,7 +1,8 @@
 /*
  * cmd_profiles.c — `profiles [--json] [DUMP]`: the structure profiles on the
- * search path ($LPCDUMP_STRUCTS, the build tree's structs/, the installed
- * ones): name, build, arch, description, file. With an open dump (the shell,
+ * search path ($LPCDUMP_STRUCTS, then the installed ones for an installed
+ * lpcdump, the source tree's structs/ first for one run from its build
+ * tree; man/lpcdump-profile.5): name, build, arch, description, file. With an open dump (the shell,
  * or a dump on the command line) the profile chosen for it is marked and its
  * evidence shown, with the kernel's PDB identity (what --symbols must match).
  */
