@@ -199,7 +199,8 @@ static void message_text(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, c
 	fprintf(ctx->out, "  %-22s", "Data");
 	for (size_t i = 0; i < msg->npreview; i++)
 		fprintf(ctx->out, "%02x%s", msg->preview[i], i + 1 < msg->npreview ? " " : "");
-	fprintf(ctx->out, "%s\n", msg->preview_truncated ? (msg->npreview ? " …" : "(not in system memory)") : "");
+	const char *why = msg->lengths_bad ? "(DataLength does not fit in TotalLength)" : "(not in system memory)";
+	fprintf(ctx->out, "%s\n", msg->preview_truncated ? (msg->npreview ? " …" : why) : "");
 }
 
 static int view_message(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct ld_lpc_view_args *a, json_t *doc)
@@ -236,8 +237,15 @@ static json_t *connection_json(const struct ld_lpc_model *m, const struct ld_lpc
 static void connection_text(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct ld_lpc_port *c)
 {
 	size_t s = c->connected_port ? ld_lpc_port_index(m, c->connected_port) : LD_LPC_NONE;
-	fprintf(ctx->out, "  client 0x%" PRIx64 " (%s pid %" PRIu64 ") <-> server 0x%" PRIx64, c->addr,
-		c->owner_known ? process_name(m, c->owner_pid) : "?", c->owner_pid, c->connected_port);
+	char server[24] = "?";   /* a peer that is not known is not 0x0 */
+	if (c->connected_port)
+		snprintf(server, sizeof(server), "0x%" PRIx64, c->connected_port);
+	fprintf(ctx->out, "  client 0x%" PRIx64, c->addr);
+	if (c->owner_known)
+		fprintf(ctx->out, " (%s pid %" PRIu64 ")", process_name(m, c->owner_pid), c->owner_pid);
+	else
+		fprintf(ctx->out, " (owner unknown)");
+	fprintf(ctx->out, " <-> server %s", server);
 	if (s != LD_LPC_NONE && m->ports[s].owner_known)
 		fprintf(ctx->out, " (%s pid %" PRIu64 ")", process_name(m, m->ports[s].owner_pid), m->ports[s].owner_pid);
 	if (c->name_known)
@@ -279,6 +287,19 @@ static size_t list_connections(struct ld_cmd_ctx *ctx, const struct ld_lpc_model
 	return n;
 }
 
+/* Client ports whose connection port could not be told (an unreadable or
+ * damaged CommunicationInfo) cannot be placed under any connection port:
+ * say that they exist rather than let the listing look complete. */
+static void unknown_connection_note(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m)
+{
+	size_t n = 0;
+	for (size_t j = 0; j < m->nports; j++)
+		n += m->ports[j].readable && m->ports[j].kind == LD_PORT_CLIENT_COMM && !m->ports[j].connection_port;
+	if (n)
+		fprintf(ctx->out, "  (%zu client port%s with an unknown connection port not shown)\n", n,
+			n == 1 ? "" : "s");
+}
+
 static int view_connections(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m, const struct ld_lpc_view_args *a,
 			    json_t *doc)
 {
@@ -295,8 +316,11 @@ static int view_connections(struct ld_cmd_ctx *ctx, const struct ld_lpc_model *m
 	if (doc) {
 		ld_json_set(doc, "port", ld_json_addr(a->arg));
 		ld_json_set(doc, "connections", arr);
-	} else if (!n)
-		fprintf(ctx->out, "  no connections found\n");
+	} else {
+		if (!n)
+			fprintf(ctx->out, "  no connections found\n");
+		unknown_connection_note(ctx, m);
+	}
 	return LD_EXIT_OK;
 }
 

@@ -90,6 +90,7 @@ static void read_message(struct alpc *d, struct ld_lpc_message *msg)
 		ld_warn("ALPC message %#llx: DataLength %u does not fit in TotalLength %u",
 			(unsigned long long)msg->addr, msg->data_length, msg->total_length);
 		msg->preview_truncated = msg->data_length != 0;
+		msg->lengths_bad = true;
 		return;
 	}
 	read_preview(d, msg);

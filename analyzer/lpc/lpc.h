@@ -186,6 +186,7 @@ struct ld_lpc_message {
 	uint8_t preview[LD_LPC_PREVIEW_MAX];  /* first bytes of the data, bounded */
 	size_t npreview;
 	bool preview_truncated;
+	bool lengths_bad;           /* DataLength does not fit in TotalLength: no data shown */
 
 	/* ALPC only (flavor == LD_LPC_FLAVOR_ALPC): KALPC_MESSAGE details. */
 	struct {
