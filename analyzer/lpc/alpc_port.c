@@ -143,19 +143,7 @@ ld_status alpc_port_note(struct alpc *d, uint64_t addr, unsigned found_by, size_
 struct walk_arg {
 	struct alpc *d;
 	size_t port;
-	enum ld_msg_where where;
-	uint32_t entry_off;        /* Entry, or CancelListEntry for the canceled queue */
-	ld_status st;
 };
-
-static bool message_cb(struct ld_kernel *k, uint64_t entry, void *arg)
-{
-	(void)k;
-	struct walk_arg *a = arg;
-	a->st = alpc_message_note(a->d, entry - a->entry_off, LD_FOUND_QUEUE, a->where,
-				  a->d->m->ports[a->port].addr, NULL);
-	return a->st == LD_OK || a->st == LD_ERR_ARG;
-}
 
 static bool waiter_cb(struct ld_kernel *k, uint64_t entry, void *arg)
 {
@@ -167,15 +155,6 @@ static bool waiter_cb(struct ld_kernel *k, uint64_t entry, void *arg)
 	return true;
 }
 
-static void warn_walk(const char *what, const struct ld_lpc_port *p, const struct ld_walk_result *r)
-{
-	if (r->end == LD_WALK_DONE || r->end == LD_WALK_STOPPED)
-		return;
-	ld_warn("%s of ALPC port %#llx ended early (%s at %#llx after %zu entries)", what,
-		(unsigned long long)p->addr, ld_walk_end_name(r->end), (unsigned long long)r->bad_va,
-		r->count);
-}
-
 static void warn_count(const char *what, const struct ld_lpc_port *p, uint32_t counter, size_t found,
 		       const struct ld_walk_result *r)
 {
@@ -184,36 +163,24 @@ static void warn_count(const char *what, const struct ld_lpc_port *p, uint32_t c
 			(unsigned long long)p->addr, counter, found);
 }
 
-/* A queue whose next message cannot be read still has that message: keep it,
- * unavailable, rather than drop it. */
-static ld_status note_unreadable_tail(struct walk_arg *a, uint64_t head, const struct ld_walk_result *r,
-				      size_t *count)
+static ld_status note_queued(void *decoder, uint64_t msg, enum ld_msg_where where, uint64_t queued_on)
 {
-	if (r->end != LD_WALK_UNREADABLE || r->bad_va == head || !r->bad_va)
-		return LD_OK;
-	uint64_t msg = r->bad_va - a->entry_off;
-	/* Counted once; noted again anyway, so a message a thread pointed at
-	 * learns which queue holds it. */
-	if (ld_lpc_message_index(a->d->m, msg) == LD_LPC_NONE)
-		(*count)++;
-	ld_status st = alpc_message_note(a->d, msg, LD_FOUND_QUEUE, a->where, a->d->m->ports[a->port].addr, NULL);
-	return st == LD_ERR_ARG ? LD_OK : st;
+	return alpc_message_note(decoder, msg, LD_FOUND_QUEUE, where, queued_on, NULL);
 }
 
+/* A message at a bad address is passed over; a message already known (held
+ * by a thread) that stops the walk is noted again to learn its queue. */
 static ld_status walk_queue(struct alpc *d, size_t i, const struct ld_fref *head_f, const struct ld_fref *entry_f,
 			    enum ld_msg_where where, struct ld_walk_result *res, size_t *count)
 {
-	struct walk_arg a = { .d = d, .port = i, .where = where, .entry_off = entry_f->off, .st = LD_OK };
 	memset(res, 0, sizeof(*res));
 	*count = 0;
 	if (!head_f->valid || !entry_f->valid)
 		return LD_OK;
-	uint64_t head = d->m->ports[i].addr + head_f->off;
-	ld_list_walk(d->k, head, ALPC_QUEUE_LIMIT, message_cb, &a, res);
-	if (a.st != LD_OK && a.st != LD_ERR_ARG)
-		return a.st;
-	*count = res->count;
-	return note_unreadable_tail(&a, head, res, count);
+	struct lpc_queue q = { .k = d->k, .m = d->m, .port = i, .head = d->m->ports[i].addr + head_f->off,
+			       .entry_off = entry_f->off, .limit = ALPC_QUEUE_LIMIT, .where = where,
+			       .note = note_queued, .decoder = d, .skip = LD_ERR_ARG, .renote_known_tail = true };
+	return lpc_queue_walk(&q, res, count);
 }
 
 static void port_name(struct alpc *d, struct ld_lpc_port *p)
@@ -244,7 +211,7 @@ static ld_status walk_queues(struct alpc *d, size_t i)
 		ld_status st = walk_queue(d, i, q[j].head, q[j].entry, q[j].where, &res[j], &n[j]);
 		if (st != LD_OK)
 			return st;
-		warn_walk(q[j].what, &d->m->ports[i], &res[j]);
+		lpc_warn_walk(q[j].what, &d->m->ports[i], &res[j]);
 	}
 	struct ld_lpc_port *p = &d->m->ports[i];   /* the array may have grown */
 	p->queue_walk = res[0];
@@ -277,7 +244,7 @@ static ld_status walk_port(struct alpc *d, size_t i)
 	memset(&p->reply_chain_walk, 0, sizeof(p->reply_chain_walk));
 	ld_list_walk(d->k, p->addr + d->f.po_wait.off, ALPC_WAITERS_LIMIT, waiter_cb, &a, &p->reply_chain_walk);
 	p->nreply_chain = p->reply_chain_walk.count;
-	warn_walk("wait queue", p, &p->reply_chain_walk);
+	lpc_warn_walk("wait queue", p, &p->reply_chain_walk);
 	return LD_OK;
 }
 

@@ -60,6 +60,30 @@ ld_status lpc_find_ports_in_directory(const struct lpc_port_finder *f);
 /* A communication port shows its connection port's name. */
 void lpc_port_inherit_name(struct ld_lpc_model *m, struct ld_lpc_port *p);
 
+/* lpc_queue_walk.c: one message queue of a port, both decoders. note adds
+ * (or marks) the message at msg; a status equal to skip passes over that
+ * message, any other failure stops the walk and is returned. A message the
+ * walk could not step onto is noted too (unavailable) and counted once;
+ * renote_known_tail notes it again when it is already known, so that a
+ * message a thread pointed at learns which queue holds it. */
+struct lpc_queue {
+	struct ld_kernel *k;
+	const struct ld_lpc_model *m;
+	size_t port;                 /* index of the port the queue is on */
+	uint64_t head;               /* VA of the list head */
+	uint32_t entry_off;          /* of the LIST_ENTRY inside a message */
+	size_t limit;
+	enum ld_msg_where where;
+	ld_status (*note)(void *decoder, uint64_t msg, enum ld_msg_where where, uint64_t queued_on);
+	void *decoder;
+	ld_status skip;
+	bool renote_known_tail;
+};
+/* res and *count are set even on failure (count: messages in the queue). */
+ld_status lpc_queue_walk(const struct lpc_queue *q, struct ld_walk_result *res, size_t *count);
+/* Warn when a walk of a port's list (what: "main queue") ended early. */
+void lpc_warn_walk(const char *what, const struct ld_lpc_port *p, const struct ld_walk_result *r);
+
 /* The decoders, tried in order (lpc_decoders.c). */
 extern const struct ld_lpc_ops *const lpc_decoders[];
 extern const size_t lpc_ndecoders;

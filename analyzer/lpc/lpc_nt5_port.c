@@ -139,19 +139,7 @@ ld_status lpc_nt5_port_note(struct lpc_nt5 *d, uint64_t addr, unsigned found_by,
 struct walk_arg {
 	struct lpc_nt5 *d;
 	size_t port;
-	enum ld_msg_where where;
-	ld_status st;
 };
-
-static bool message_cb(struct ld_kernel *k, uint64_t entry, void *arg)
-{
-	(void)k;
-	struct walk_arg *a = arg;
-	uint64_t msg = entry - a->d->f.msg_entry.off;
-	a->st = lpc_nt5_message_note(a->d, msg, LD_FOUND_QUEUE, a->where, a->d->m->ports[a->port].addr,
-				     NULL);
-	return a->st == LD_OK || a->st == LD_ERR_LIMIT;
-}
 
 static bool reply_chain_cb(struct ld_kernel *k, uint64_t entry, void *arg)
 {
@@ -163,43 +151,23 @@ static bool reply_chain_cb(struct ld_kernel *k, uint64_t entry, void *arg)
 	return true;
 }
 
-static void warn_walk(const char *what, const struct ld_lpc_port *p, const struct ld_walk_result *r)
+static ld_status note_queued(void *decoder, uint64_t msg, enum ld_msg_where where, uint64_t queued_on)
 {
-	if (r->end == LD_WALK_DONE || r->end == LD_WALK_STOPPED)
-		return;
-	ld_warn("%s of LPC port %#llx ended early (%s at %#llx after %zu entries)", what,
-		(unsigned long long)p->addr, ld_walk_end_name(r->end), (unsigned long long)r->bad_va,
-		r->count);
+	return lpc_nt5_message_note(decoder, msg, LD_FOUND_QUEUE, where, queued_on, NULL);
 }
 
-/* A queue whose next message cannot be read still has that message: keep
- * it, unavailable, rather than drop it (the walk stopped at its address). */
-static ld_status note_unreadable_tail(struct walk_arg *a, uint64_t head, const struct ld_walk_result *r,
-				      size_t *count)
-{
-	if (r->end != LD_WALK_UNREADABLE || r->bad_va == head || !r->bad_va)
-		return LD_OK;
-	uint64_t msg = r->bad_va - a->d->f.msg_entry.off;
-	if (ld_lpc_message_index(a->d->m, msg) != LD_LPC_NONE)
-		return LD_OK;
-	(*count)++;
-	return lpc_nt5_message_note(a->d, msg, LD_FOUND_QUEUE, a->where, a->d->m->ports[a->port].addr, NULL);
-}
-
+/* A message past the model's cap is passed over (the walk still counts). */
 static ld_status walk_messages(struct lpc_nt5 *d, size_t i, bool empty, const struct ld_fref *head_f,
 			       enum ld_msg_where where, struct ld_walk_result *res, size_t *count)
 {
-	struct walk_arg a = { .d = d, .port = i, .where = where, .st = LD_OK };
-	uint64_t head = d->m->ports[i].addr + head_f->off;
 	*count = 0;
 	memset(res, 0, sizeof(*res));
 	if (!head_f->valid || empty)
 		return LD_OK;
-	ld_list_walk(d->k, head, LPC_QUEUE_LIMIT, message_cb, &a, res);
-	if (a.st != LD_OK && a.st != LD_ERR_LIMIT)
-		return a.st;
-	*count = res->count;
-	return note_unreadable_tail(&a, head, res, count);
+	struct lpc_queue q = { .k = d->k, .m = d->m, .port = i, .head = d->m->ports[i].addr + head_f->off,
+			       .entry_off = d->f.msg_entry.off, .limit = LPC_QUEUE_LIMIT, .where = where,
+			       .note = note_queued, .decoder = d, .skip = LD_ERR_LIMIT };
+	return lpc_queue_walk(&q, res, count);
 }
 
 static void port_name(struct lpc_nt5 *d, struct ld_lpc_port *p)
@@ -240,14 +208,14 @@ static ld_status walk_port(struct lpc_nt5 *d, size_t i)
 				     &p->queue_walk, &n);
 	p = &d->m->ports[i];
 	p->nqueued = n;
-	warn_walk("receive queue", p, &p->queue_walk);
+	lpc_warn_walk("receive queue", p, &p->queue_walk);
 	if (st != LD_OK)
 		return st;
 	st = walk_messages(d, i, empty & LPC_LIST_DATA_INFO, &d->f.po_data_info, LD_MSG_DATA_INFO,
 			   &p->data_info_walk, &n);
 	p = &d->m->ports[i];
 	p->ndata_info = n;
-	warn_walk("DataInfo chain", p, &p->data_info_walk);
+	lpc_warn_walk("DataInfo chain", p, &p->data_info_walk);
 	if (st != LD_OK)
 		return st;
 	uint64_t chain = p->addr + d->f.po_reply_chain.off;
@@ -257,7 +225,7 @@ static ld_status walk_port(struct lpc_nt5 *d, size_t i)
 		ld_list_walk(d->k, chain, LPC_CHAIN_LIMIT, reply_chain_cb, &a, &p->reply_chain_walk);
 	}
 	p->nreply_chain = p->reply_chain_walk.count;
-	warn_walk("reply chain", p, &p->reply_chain_walk);
+	lpc_warn_walk("reply chain", p, &p->reply_chain_walk);
 	return LD_OK;
 }
 
