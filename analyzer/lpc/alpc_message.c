@@ -12,19 +12,12 @@
 static void read_preview(struct alpc *d, struct ld_lpc_message *msg)
 {
 	uint64_t data = 0;
-	size_t n = msg->data_length;
-	if (n > LD_LPC_PREVIEW_MAX) {
-		n = LD_LPC_PREVIEW_MAX;
-		msg->preview_truncated = true;
-	}
+	size_t n = lpc_preview_length(msg);
 	if (!n)
 		return;
 	if (!alpc_get(d, msg->addr, &d->f.msg_data_sys, &data) || !data)
 		data = d->f.message_size ? msg->addr + d->f.message_size : 0;
-	if (data && ld_kernel_is_kva(d->k, data) && ld_kernel_read(d->k, data, msg->preview, n) == LD_OK)
-		msg->npreview = n;
-	else
-		msg->preview_truncated = true;   /* in a view or paged out: show none */
+	lpc_preview_read(d->k, msg, ld_kernel_is_kva(d->k, data) ? data : 0, n);
 }
 
 static uint32_t attributes(struct alpc *d, uint64_t addr)
@@ -117,17 +110,11 @@ static void check_queue_type(const struct ld_lpc_message *msg, enum ld_msg_where
 ld_status alpc_message_note(struct alpc *d, uint64_t addr, unsigned found_by, enum ld_msg_where where,
 			    uint64_t queued_on, size_t *index)
 {
-	size_t i = ld_lpc_message_index(d->m, addr);
-	if (i != LD_LPC_NONE) {
-		struct ld_lpc_message *m = &d->m->messages[i];
-		m->found_by |= found_by;
-		if (where != LD_MSG_NOWHERE && (m->where == LD_MSG_NOWHERE || m->where == LD_MSG_THREAD)) {
-			m->where = where;
-			m->queued_on = queued_on;
-			check_queue_type(m, where, queued_on);
-		}
-		if (index)
-			*index = i;
+	bool placed;
+	const struct ld_lpc_message *known = lpc_message_known(d->m, addr, found_by, where, queued_on, index, &placed);
+	if (known) {
+		if (placed)
+			check_queue_type(known, where, queued_on);
 		return LD_OK;
 	}
 	if (!addr || !ld_kernel_is_kva(d->k, addr))
@@ -137,8 +124,5 @@ ld_status alpc_message_note(struct alpc *d, uint64_t addr, unsigned found_by, en
 				      .where = where, .queued_on = queued_on };
 	read_message(d, &msg);
 	check_queue_type(&msg, where, queued_on);
-	if (!msg.available)
-		ld_warn("ALPC message %#llx is unavailable (%s)", (unsigned long long)addr,
-			ld_status_name(msg.read_status));
-	return ld_lpc_add_message(d->m, &msg, index);
+	return lpc_message_add(d->m, &msg, index);
 }

@@ -121,21 +121,14 @@ static void read_port(struct alpc *d, struct ld_lpc_port *p)
 
 ld_status alpc_port_note(struct alpc *d, uint64_t addr, unsigned found_by, size_t *index)
 {
-	size_t i = ld_lpc_port_index(d->m, addr);
-	if (i != LD_LPC_NONE) {
-		d->m->ports[i].found_by |= found_by;
-		if (index)
-			*index = i;
+	if (lpc_port_known(d->m, addr, found_by, index))
 		return LD_OK;
-	}
 	if (!addr || !ld_kernel_is_kva(d->k, addr))
 		return ld_fail(LD_ERR_ARG, "ALPC port address %#llx is not a kernel address",
 			       (unsigned long long)addr);
 	struct ld_lpc_port p = { .addr = addr, .flavor = LD_LPC_FLAVOR_ALPC, .found_by = found_by };
 	read_port(d, &p);
-	if (!p.readable)
-		ld_warn("ALPC port %#llx: %s", (unsigned long long)addr, ld_status_name(p.read_status));
-	return ld_lpc_add_port(d->m, &p, index);
+	return lpc_port_add(d->m, &p, index);
 }
 
 /* ---- walks ---- */
@@ -183,15 +176,6 @@ static ld_status walk_queue(struct alpc *d, size_t i, const struct ld_fref *head
 	return lpc_queue_walk(&q, res, count);
 }
 
-static void port_name(struct alpc *d, struct ld_lpc_port *p)
-{
-	char path[LD_LPC_NAME_MAX];
-	if (ld_object_path(d->k, p->addr, path, sizeof(path)) == LD_OK && path[0]) {
-		snprintf(p->name, sizeof(p->name), "%s", path);
-		p->name_known = true;
-	}
-}
-
 static ld_status walk_queues(struct alpc *d, size_t i)
 {
 	struct {
@@ -230,12 +214,13 @@ static ld_status walk_queues(struct alpc *d, size_t i)
 	return LD_OK;
 }
 
-static ld_status walk_port(struct alpc *d, size_t i)
+static ld_status walk_port(void *decoder, size_t i)
 {
+	struct alpc *d = decoder;
 	if (!d->m->ports[i].readable)
 		return LD_OK;
 	if (d->m->ports[i].kind == LD_PORT_CONNECTION)
-		port_name(d, &d->m->ports[i]);
+		lpc_port_read_name(d->k, &d->m->ports[i]);
 	ld_status st = walk_queues(d, i);
 	if (st != LD_OK)
 		return st;
@@ -263,16 +248,7 @@ static void owner_fallback(const struct ld_lpc_model *m, struct ld_lpc_port *p)
 
 ld_status alpc_ports_walk(struct alpc *d, size_t from)
 {
-	for (size_t i = from; i < d->m->nports; i++) {
-		if (ld_check_interrupt())
-			return ld_fail(LD_ERR_INTERRUPTED, "interrupted walking ALPC ports");
-		ld_status st = walk_port(d, i);
-		if (st != LD_OK)
-			return st;
-	}
-	for (size_t i = 0; i < d->m->nports; i++) {
-		lpc_port_inherit_name(d->m, &d->m->ports[i]);
-		owner_fallback(d->m, &d->m->ports[i]);
-	}
-	return LD_OK;
+	struct lpc_port_walker w = { .m = d->m, .what = "ALPC ports", .walk_port = walk_port,
+				     .owner_fallback = owner_fallback, .decoder = d };
+	return lpc_ports_walk(&w, from);
 }

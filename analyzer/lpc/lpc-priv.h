@@ -59,6 +59,8 @@ ld_status lpc_find_ports_by_handle(const struct lpc_port_finder *f);
 ld_status lpc_find_ports_in_directory(const struct lpc_port_finder *f);
 /* A communication port shows its connection port's name. */
 void lpc_port_inherit_name(struct ld_lpc_model *m, struct ld_lpc_port *p);
+/* A port's own name: its path in the object namespace, when it has one. */
+void lpc_port_read_name(struct ld_kernel *k, struct ld_lpc_port *p);
 
 /* lpc_queue_walk.c: one message queue of a port, both decoders. note adds
  * (or marks) the message at msg; a status equal to skip passes over that
@@ -83,6 +85,32 @@ struct lpc_queue {
 ld_status lpc_queue_walk(const struct lpc_queue *q, struct ld_walk_result *res, size_t *count);
 /* Warn when a walk of a port's list (what: "main queue") ended early. */
 void lpc_warn_walk(const char *what, const struct ld_lpc_port *p, const struct ld_walk_result *r);
+/* Every port from index `from` on through the decoder's walk_port (which may
+ * add ports: they are walked too), then every port's inherited name and the
+ * decoder's owner fallback. what names the ports in the interrupt message. */
+struct lpc_port_walker {
+	struct ld_lpc_model *m;
+	const char *what;
+	ld_status (*walk_port)(void *decoder, size_t port);
+	void (*owner_fallback)(const struct ld_lpc_model *m, struct ld_lpc_port *p);
+	void *decoder;
+};
+ld_status lpc_ports_walk(const struct lpc_port_walker *w, size_t from);
+
+/* lpc_note.c: meeting a port or message by address, both decoders. *_known
+ * marks one already in the model (found_by; for a message, the first queue
+ * that holds it, *placed then true) and says where it is; *_add adds a new
+ * one, warning when it could not be read. */
+bool lpc_port_known(struct ld_lpc_model *m, uint64_t addr, unsigned found_by, size_t *index);
+ld_status lpc_port_add(struct ld_lpc_model *m, const struct ld_lpc_port *p, size_t *index);
+struct ld_lpc_message *lpc_message_known(struct ld_lpc_model *m, uint64_t addr, unsigned found_by,
+					 enum ld_msg_where where, uint64_t queued_on, size_t *index,
+					 bool *placed);
+ld_status lpc_message_add(struct ld_lpc_model *m, const struct ld_lpc_message *msg, size_t *index);
+/* lpc_message_preview.c: how many data bytes to show (capped, marking the
+ * preview truncated), and reading them from data (0: not known). */
+size_t lpc_preview_length(struct ld_lpc_message *msg);
+void lpc_preview_read(struct ld_kernel *k, struct ld_lpc_message *msg, uint64_t data, size_t n);
 
 /* The decoders, tried in order (lpc_decoders.c). */
 extern const struct ld_lpc_ops *const lpc_decoders[];

@@ -8,17 +8,10 @@
 
 static void read_preview(struct lpc_nt5 *d, struct ld_lpc_message *msg, uint64_t req)
 {
-	size_t n = msg->data_length;
-	if (n > LD_LPC_PREVIEW_MAX) {
-		n = LD_LPC_PREVIEW_MAX;
-		msg->preview_truncated = true;
-	}
+	size_t n = lpc_preview_length(msg);
 	if (!n || !d->f.port_message_size)
 		return;
-	if (ld_kernel_read(d->k, req + d->f.port_message_size, msg->preview, n) == LD_OK)
-		msg->npreview = n;
-	else
-		msg->preview_truncated = true;   /* the data page is missing: say so by showing none */
+	lpc_preview_read(d->k, msg, req + d->f.port_message_size, n);
 }
 
 /* PORT_MESSAGE fields are relative to Request: shift them to the message. */
@@ -65,26 +58,14 @@ static void read_message(struct lpc_nt5 *d, struct ld_lpc_message *msg)
 ld_status lpc_nt5_message_note(struct lpc_nt5 *d, uint64_t addr, unsigned found_by,
 			       enum ld_msg_where where, uint64_t queued_on, size_t *index)
 {
-	size_t i = ld_lpc_message_index(d->m, addr);
-	if (i != LD_LPC_NONE) {
-		struct ld_lpc_message *m = &d->m->messages[i];
-		m->found_by |= found_by;
-		if (where != LD_MSG_NOWHERE && (m->where == LD_MSG_NOWHERE || m->where == LD_MSG_THREAD)) {
-			m->where = where;
-			m->queued_on = queued_on;
-		}
-		if (index)
-			*index = i;
+	bool placed;
+	if (lpc_message_known(d->m, addr, found_by, where, queued_on, index, &placed))
 		return LD_OK;
-	}
 	if (!addr || !ld_kernel_is_kva(d->k, addr))
 		return ld_fail(LD_ERR_ARG, "message address %#llx is not a kernel address",
 			       (unsigned long long)addr);
 	struct ld_lpc_message msg = { .addr = addr, .flavor = LD_LPC_FLAVOR_LPC, .found_by = found_by,
 				      .where = where, .queued_on = queued_on };
 	read_message(d, &msg);
-	if (!msg.available)
-		ld_warn("LPC message %#llx is unavailable (%s)", (unsigned long long)addr,
-			ld_status_name(msg.read_status));
-	return ld_lpc_add_message(d->m, &msg, index);
+	return lpc_message_add(d->m, &msg, index);
 }

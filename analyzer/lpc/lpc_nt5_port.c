@@ -110,23 +110,16 @@ static ld_status remember_empty_lists(struct lpc_nt5 *d, size_t at, unsigned emp
 
 ld_status lpc_nt5_port_note(struct lpc_nt5 *d, uint64_t addr, unsigned found_by, size_t *index)
 {
-	size_t i = ld_lpc_port_index(d->m, addr);
-	if (i != LD_LPC_NONE) {
-		d->m->ports[i].found_by |= found_by;
-		if (index)
-			*index = i;
+	if (lpc_port_known(d->m, addr, found_by, index))
 		return LD_OK;
-	}
 	if (!addr || !ld_kernel_is_kva(d->k, addr))
 		return ld_fail(LD_ERR_ARG, "port address %#llx is not a kernel address",
 			       (unsigned long long)addr);
 	struct ld_lpc_port p = { .addr = addr, .flavor = LD_LPC_FLAVOR_LPC, .found_by = found_by };
 	unsigned empty;
 	read_port(d, &p, &empty);
-	if (!p.readable)
-		ld_warn("LPC port %#llx: %s", (unsigned long long)addr, ld_status_name(p.read_status));
 	size_t at;
-	ld_status st = ld_lpc_add_port(d->m, &p, &at);
+	ld_status st = lpc_port_add(d->m, &p, &at);
 	if (st != LD_OK)
 		return st;
 	if (index)
@@ -170,15 +163,6 @@ static ld_status walk_messages(struct lpc_nt5 *d, size_t i, bool empty, const st
 	return lpc_queue_walk(&q, res, count);
 }
 
-static void port_name(struct lpc_nt5 *d, struct ld_lpc_port *p)
-{
-	char path[LD_LPC_NAME_MAX];
-	if (ld_object_path(d->k, p->addr, path, sizeof(path)) == LD_OK && path[0]) {
-		snprintf(p->name, sizeof(p->name), "%s", path);
-		p->name_known = true;
-	}
-}
-
 /* A communication or unconnected port has no ServerProcess: its owner is the
  * process holding its handle, else its creator's process. */
 static void owner_fallback(const struct ld_lpc_model *m, struct ld_lpc_port *p)
@@ -194,13 +178,14 @@ static void owner_fallback(const struct ld_lpc_model *m, struct ld_lpc_port *p)
 	p->owner_known = true;
 }
 
-static ld_status walk_port(struct lpc_nt5 *d, size_t i)
+static ld_status walk_port(void *decoder, size_t i)
 {
+	struct lpc_nt5 *d = decoder;
 	struct ld_lpc_port *p = &d->m->ports[i];
 	if (!p->readable)
 		return LD_OK;
 	if (p->kind == LD_PORT_CONNECTION)
-		port_name(d, p);
+		lpc_port_read_name(d->k, p);
 	/* What the read that found the port saw: no second read of 20,000 ports. */
 	unsigned empty = i < d->cap_empty_lists ? d->empty_lists[i] : 0;
 	size_t n;
@@ -231,16 +216,7 @@ static ld_status walk_port(struct lpc_nt5 *d, size_t i)
 
 ld_status lpc_nt5_ports_walk(struct lpc_nt5 *d, size_t from)
 {
-	for (size_t i = from; i < d->m->nports; i++) {
-		if (ld_check_interrupt())
-			return ld_fail(LD_ERR_INTERRUPTED, "interrupted walking LPC ports");
-		ld_status st = walk_port(d, i);
-		if (st != LD_OK)
-			return st;
-	}
-	for (size_t i = 0; i < d->m->nports; i++) {
-		lpc_port_inherit_name(d->m, &d->m->ports[i]);
-		owner_fallback(d->m, &d->m->ports[i]);
-	}
-	return LD_OK;
+	struct lpc_port_walker w = { .m = d->m, .what = "LPC ports", .walk_port = walk_port,
+				     .owner_fallback = owner_fallback, .decoder = d };
+	return lpc_ports_walk(&w, from);
 }

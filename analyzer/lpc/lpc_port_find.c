@@ -76,3 +76,12 @@ void lpc_port_inherit_name(struct ld_lpc_model *m, struct ld_lpc_port *p)
 	snprintf(p->name, sizeof(p->name), "%s", m->ports[c].name);
 	p->name_known = true;
 }
+
+void lpc_port_read_name(struct ld_kernel *k, struct ld_lpc_port *p)
+{
+	char path[LD_LPC_NAME_MAX];
+	if (ld_object_path(k, p->addr, path, sizeof(path)) == LD_OK && path[0]) {
+		snprintf(p->name, sizeof(p->name), "%s", path);
+		p->name_known = true;
+	}
+}

@@ -63,3 +63,21 @@ void lpc_warn_walk(const char *what, const struct ld_lpc_port *p, const struct l
 		p->flavor == LD_LPC_FLAVOR_ALPC ? "ALPC" : "LPC", (unsigned long long)p->addr,
 		ld_walk_end_name(r->end), (unsigned long long)r->bad_va, r->count);
 }
+
+ld_status lpc_ports_walk(const struct lpc_port_walker *w, size_t from)
+{
+	struct ld_lpc_model *m = w->m;
+	for (size_t i = from; i < m->nports; i++) {
+		if (ld_check_interrupt())
+			return ld_fail(LD_ERR_INTERRUPTED, "interrupted walking %s", w->what);
+		ld_status st = w->walk_port(w->decoder, i);
+		if (st != LD_OK)
+			return st;
+	}
+	/* Names and owners can come from ports found after this one. */
+	for (size_t i = 0; i < m->nports; i++) {
+		lpc_port_inherit_name(m, &m->ports[i]);
+		w->owner_fallback(m, &m->ports[i]);
+	}
+	return LD_OK;
+}
