@@ -88,95 +88,38 @@ ld_status alpc_discover_links(struct alpc *d)
 
 #define POOL_PEEK 0x400u   /* bytes of a block read to place it */
 
-struct pool_arg {
-	struct alpc *d;
-	uint32_t hdr;
-	size_t hits, unplaced;
-	ld_status st;
-};
-
-static uint64_t ptr_at(struct alpc *d, const uint8_t *b, size_t len, size_t off)
-{
-	unsigned ps = ld_kernel_ptr_size(d->k);
-	if (off + ps > len)
-		return 0;
-	return ld_arch_canonical(ld_kernel_info(d->k)->arch, ps == 8 ? ld_le64(b + off) : ld_le32(b + off));
-}
-
-/* Do the bytes at va equal the physical bytes we scanned? */
-static bool same_bytes(struct alpc *d, uint64_t va, const uint8_t *phys, size_t len)
-{
-	uint8_t buf[POOL_PEEK];
-	if (!va || !ld_kernel_is_kva(d->k, va) || len > sizeof(buf))
-		return false;
-	return ld_kernel_read(d->k, va, buf, len) == LD_OK && memcmp(buf, phys, len) == 0;
-}
-
 /* A pool block holds a structure at an offset we do not know (object
- * headers, a BLOB header precede it). Its LIST_ENTRY at list_off names its
- * own address: the next entry's Blink, or the entry itself when the list is
- * empty. Try each pointer-aligned offset; the candidate whose bytes read the
- * same through that virtual address is the structure. */
+ * headers, a BLOB header precede it): try each pointer-aligned offset. */
 static uint64_t place(struct alpc *d, const uint8_t *body, size_t len, uint32_t list_off, size_t cmp)
 {
 	unsigned ps = ld_kernel_ptr_size(d->k);
 	for (size_t o = 0; o + list_off + 2 * ps <= len && o + cmp <= len; o += ps) {
-		uint64_t flink = ptr_at(d, body, len, o + list_off), self = 0;
-		if (!flink || !ld_kernel_is_kva(d->k, flink))
-			continue;
-		if (ld_kernel_read_ptr(d->k, flink + ps, &self) != LD_OK)
-			continue;
-		uint64_t cand[2] = { self - list_off, flink - list_off };
-		for (size_t i = 0; i < 2; i++)
-			if (same_bytes(d, cand[i], body + o, cmp))
-				return cand[i];
+		uint64_t va = lpc_pool_place_at(d->k, body, len, o, list_off, cmp);
+		if (va)
+			return va;
 	}
 	return 0;
 }
 
-static bool hit_cb(const struct ld_pool_hit *h, void *arg)
+static bool place_block(void *decoder, const char *tag, const uint8_t *body, size_t len, ld_status *st)
 {
-	struct pool_arg *a = arg;
-	struct alpc *d = a->d;
-	uint8_t body[POOL_PEEK];
-	size_t len = h->block_size > a->hdr ? h->block_size - a->hdr : 0;
-	if (len > sizeof(body))
-		len = sizeof(body);
-	a->hits++;
-	if (!len || ld_source_read(ld_kernel_source(d->k), h->pa + a->hdr, body, len) != LD_OK)
-		return true;
-	bool is_msg = memcmp(h->tag, "AlMs", 4) == 0;
+	struct alpc *d = decoder;
+	bool is_msg = memcmp(tag, "AlMs", 4) == 0;
 	const struct ld_fref *list = is_msg ? &d->f.msg_entry : &d->f.po_list;
 	/* Compare up to the PORT_MESSAGE (messages) or the owner (ports). */
 	size_t cmp = is_msg ? d->f.msg_pm.off : d->f.po_owner.off + ld_kernel_ptr_size(d->k);
 	uint64_t va = list->valid ? place(d, body, len, list->off, cmp) : 0;
-	if (!va) {
-		a->unplaced++;
-		return true;
-	}
-	a->st = is_msg ? alpc_message_note(d, va, LD_FOUND_POOL, LD_MSG_NOWHERE, 0, NULL)
-		       : alpc_port_note(d, va, LD_FOUND_POOL, NULL);
-	return a->st == LD_OK || a->st == LD_ERR_ARG;
+	if (!va)
+		return false;
+	*st = is_msg ? alpc_message_note(d, va, LD_FOUND_POOL, LD_MSG_NOWHERE, 0, NULL)
+		     : alpc_port_note(d, va, LD_FOUND_POOL, NULL);
+	return true;
 }
 
 ld_status alpc_discover_pool(struct alpc *d)
 {
 	static const char *const tags[] = { "ALPC", "AlMs" };
-	struct pool_arg a = { .d = d, .hdr = ld_type_size(ld_kernel_profile(d->k), "_POOL_HEADER") };
-	if (!a.hdr) {
-		ld_warn("pool scan skipped: the profile has no POOL_HEADER");
-		return LD_OK;
-	}
-	ld_status st = ld_pool_scan(d->k, tags, LD_ARRAY_SIZE(tags), hit_cb, &a);
-	d->m->pool_scanned = st == LD_OK;
-	d->m->pool_walk.count = a.hits;
-	if (st == LD_ERR_NOT_FOUND) {
-		ld_warn("pool scan: %s", ld_errmsg());
-		return LD_OK;
-	}
-	if (st != LD_OK)
-		return st;
-	if (a.st != LD_OK && a.st != LD_ERR_ARG)
-		return a.st;
-	return LD_OK;
+	struct lpc_pool_scan s = { .k = d->k, .m = d->m, .tags = tags, .ntags = LD_ARRAY_SIZE(tags),
+				   .peek = POOL_PEEK, .place = place_block, .decoder = d };
+	return lpc_pool_scan(&s);
 }

@@ -112,6 +112,31 @@ ld_status lpc_message_add(struct ld_lpc_model *m, const struct ld_lpc_message *m
 size_t lpc_preview_length(struct ld_lpc_message *msg);
 void lpc_preview_read(struct ld_kernel *k, struct ld_lpc_message *msg, uint64_t data, size_t n);
 
+/* lpc_pool_place.c: the pool scan both decoders run. place gets the bytes
+ * of a block after its POOL_HEADER (at most peek, itself at most
+ * LPC_POOL_PEEK_MAX): false when it can place nothing in them; when it can,
+ * it notes what it placed and sets *st (a bad address goes on, any other
+ * failure stops the scan). */
+#define LPC_POOL_PEEK_MAX 0x400u
+struct lpc_pool_scan {
+	struct ld_kernel *k;
+	struct ld_lpc_model *m;
+	const char *const *tags;
+	size_t ntags;
+	size_t peek;
+	bool (*place)(void *decoder, const char *tag, const uint8_t *body, size_t len, ld_status *st);
+	void *decoder;
+};
+ld_status lpc_pool_scan(const struct lpc_pool_scan *s);
+/* The pointer at off in body (0 when it does not fit), canonical. */
+uint64_t lpc_pool_ptr(struct ld_kernel *k, const uint8_t *body, size_t len, size_t off);
+/* Do the len bytes at va read the same as phys (the scanned block)? */
+bool lpc_pool_same_bytes(struct ld_kernel *k, uint64_t va, const uint8_t *phys, size_t len);
+/* The VA of a record at body + at whose LIST_ENTRY (at list_off) names
+ * it, confirmed by its first cmp bytes; 0 when none is. */
+uint64_t lpc_pool_place_at(struct ld_kernel *k, const uint8_t *body, size_t len, size_t at, uint32_t list_off,
+			   size_t cmp);
+
 /* The decoders, tried in order (lpc_decoders.c). */
 extern const struct ld_lpc_ops *const lpc_decoders[];
 extern const size_t lpc_ndecoders;
