@@ -29,9 +29,7 @@ static void alpc_prepare(struct ld_kernel *k)
 
 static ld_status discover(struct alpc *d, const struct ld_lpc_opts *o)
 {
-	ld_status st = alpc_discover_handles(d);
-	if (st == LD_OK)
-		st = alpc_discover_directory(d);
+	ld_status st = alpc_discover_ports(d);
 	if (st == LD_OK && o && o->pool_scan)
 		st = alpc_discover_pool(d);
 	if (st == LD_OK)

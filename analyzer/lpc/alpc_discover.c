@@ -11,77 +11,52 @@ static bool is_alpc_type(const char *type_name)
 	return strcmp(type_name, "ALPC Port") == 0;
 }
 
-struct disc {
-	struct alpc *d;
-	ld_status st;
-};
-
-/* A hard error (out of memory) stops discovery; a bad address does not. */
-static bool keep_going(struct disc *a, ld_status st)
-{
-	if (st == LD_OK || st == LD_ERR_ARG)
-		return true;
-	a->st = st;
-	return false;
-}
-
 static ld_status note(void *decoder, uint64_t addr, unsigned found_by, size_t *index)
 {
 	return alpc_port_note(decoder, addr, found_by, index);
 }
 
-static struct lpc_port_finder finder(struct alpc *d)
+ld_status alpc_discover_ports(struct alpc *d)
 {
-	return (struct lpc_port_finder){ .k = d->k, .m = d->m, .is_port_type = is_alpc_type, .note = note,
-					 .decoder = d };
+	struct lpc_port_finder f = { .k = d->k, .m = d->m, .is_port_type = is_alpc_type, .note = note,
+				     .decoder = d };
+	return lpc_find_ports(&f);
 }
 
-ld_status alpc_discover_handles(struct alpc *d)
+static void note_port(struct alpc *d, ld_status *st, uint64_t addr)
 {
-	struct lpc_port_finder f = finder(d);
-	return lpc_find_ports_by_handle(&f);
-}
-
-ld_status alpc_discover_directory(struct alpc *d)
-{
-	struct lpc_port_finder f = finder(d);
-	return lpc_find_ports_in_directory(&f);
-}
-
-static void note_port(struct disc *a, uint64_t addr)
-{
-	if (addr && a->st == LD_OK)
-		keep_going(a, alpc_port_note(a->d, addr, LD_FOUND_LINK, NULL));
+	if (addr && *st == LD_OK)
+		lpc_keep_going(st, alpc_port_note(d, addr, LD_FOUND_LINK, NULL));
 }
 
 /* Ports and messages reached by pointers: the messages reply waiters hold,
  * the ports those messages name, and the closure over CommunicationInfo. */
 ld_status alpc_discover_links(struct alpc *d)
 {
-	struct disc a = { .d = d, .st = LD_OK };
+	ld_status st = LD_OK;
 	struct ld_lpc_model *m = d->m;
-	for (size_t i = 0; i < m->sys->nthreads && a.st == LD_OK; i++) {
+	for (size_t i = 0; i < m->sys->nthreads && st == LD_OK; i++) {
 		const struct ld_lpc_thread *t = &m->threads[i];
 		if ((t->roles & LD_LPC_ROLE_REPLY_WAITER) && t->reply_message)
-			keep_going(&a, alpc_message_note(d, t->reply_message, LD_FOUND_THREAD, LD_MSG_THREAD, 0, NULL));
+			lpc_keep_going(&st, alpc_message_note(d, t->reply_message, LD_FOUND_THREAD, LD_MSG_THREAD, 0, NULL));
 	}
-	for (size_t i = 0; i < m->nmessages && a.st == LD_OK; i++) {
+	for (size_t i = 0; i < m->nmessages && st == LD_OK; i++) {
 		const struct ld_lpc_message *msg = &m->messages[i];
 		if (!msg->available)
 			continue;
-		note_port(&a, msg->alpc.owner_port);
-		note_port(&a, msg->alpc.port_queue);
-		note_port(&a, msg->alpc.connection_port);
+		note_port(d, &st, msg->alpc.owner_port);
+		note_port(d, &st, msg->alpc.port_queue);
+		note_port(d, &st, msg->alpc.connection_port);
 	}
 	/* nports grows while we go: the loop reaches the new ones too. */
-	for (size_t i = 0; i < m->nports && a.st == LD_OK; i++) {
+	for (size_t i = 0; i < m->nports && st == LD_OK; i++) {
 		const struct ld_lpc_port *p = &m->ports[i];
 		uint64_t links[3] = { p->connection_port, p->alpc.server_comm_port, p->alpc.client_comm_port };
 		for (size_t j = 0; j < 3; j++)
 			if (links[j] != m->ports[i].addr)
-				note_port(&a, links[j]);
+				note_port(d, &st, links[j]);
 	}
-	return a.st;
+	return st;
 }
 
 /* ---- the pool ---- */

@@ -140,8 +140,7 @@ ld_status alpc_ports_walk(struct alpc *d, size_t from);
 ld_status alpc_message_note(struct alpc *d, uint64_t addr, unsigned found_by, enum ld_msg_where where,
 			    uint64_t queued_on, size_t *index);
 /* alpc_discover.c: handle tables, the namespace, pointers, the pool. */
-ld_status alpc_discover_handles(struct alpc *d);
-ld_status alpc_discover_directory(struct alpc *d);
+ld_status alpc_discover_ports(struct alpc *d);   /* handle tables, then the namespace */
 ld_status alpc_discover_links(struct alpc *d);
 ld_status alpc_discover_pool(struct alpc *d);
 /* alpc_classify.c: one classified wait per reply waiter (SEMANTICS §4.6, §4.7). */

@@ -110,8 +110,7 @@ ld_status lpc_nt5_port_note(struct lpc_nt5 *d, uint64_t addr, unsigned found_by,
  * from index `from` on (ports found later are walked by a later call). */
 ld_status lpc_nt5_ports_walk(struct lpc_nt5 *d, size_t from);
 /* lpc_nt5_discover.c: handle tables, the object directory, the pool. */
-ld_status lpc_nt5_discover_handles(struct lpc_nt5 *d);
-ld_status lpc_nt5_discover_directory(struct lpc_nt5 *d);
+ld_status lpc_nt5_discover_ports(struct lpc_nt5 *d);   /* handle tables, then the namespace */
 ld_status lpc_nt5_discover_links(struct lpc_nt5 *d);
 ld_status lpc_nt5_discover_pool(struct lpc_nt5 *d);
 /* lpc_nt5_message.c: add (or mark) a message by address, reading it. */

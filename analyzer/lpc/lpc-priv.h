@@ -57,6 +57,11 @@ struct lpc_port_finder {
 };
 ld_status lpc_find_ports_by_handle(const struct lpc_port_finder *f);
 ld_status lpc_find_ports_in_directory(const struct lpc_port_finder *f);
+/* Both: handle tables, then the namespace. */
+ld_status lpc_find_ports(const struct lpc_port_finder *f);
+/* A hard error (out of memory) stops discovery, kept in *acc; a bad address
+ * (LD_ERR_ARG) does not. True: go on. */
+bool lpc_keep_going(ld_status *acc, ld_status st);
 /* A communication port shows its connection port's name. */
 void lpc_port_inherit_name(struct ld_lpc_model *m, struct ld_lpc_port *p);
 /* A port's own name: its path in the object namespace, when it has one. */

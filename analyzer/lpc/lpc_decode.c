@@ -43,9 +43,7 @@ static ld_status held_messages(struct lpc_nt5 *d)
 
 static ld_status discover(struct lpc_nt5 *d, const struct ld_lpc_opts *o)
 {
-	ld_status st = lpc_nt5_discover_handles(d);
-	if (st == LD_OK)
-		st = lpc_nt5_discover_directory(d);
+	ld_status st = lpc_nt5_discover_ports(d);
 	if (st == LD_OK && o && o->pool_scan)
 		st = lpc_nt5_discover_pool(d);
 	if (st == LD_OK)

@@ -12,12 +12,11 @@ struct find_arg {
 	ld_status st;
 };
 
-/* A hard error (out of memory) stops discovery; a bad address does not. */
-static bool keep_going(struct find_arg *a, ld_status st)
+bool lpc_keep_going(ld_status *acc, ld_status st)
 {
 	if (st == LD_OK || st == LD_ERR_ARG)
 		return true;
-	a->st = st;
+	*acc = st;
 	return false;
 }
 
@@ -33,7 +32,7 @@ static bool handle_cb(const struct ld_handle *h, void *arg)
 		if (!p->nhandles++)
 			p->handle_pid = h->pid;
 	}
-	return keep_going(a, st);
+	return lpc_keep_going(&a->st, st);
 }
 
 ld_status lpc_find_ports_by_handle(const struct lpc_port_finder *f)
@@ -55,7 +54,7 @@ static bool dirent_cb(const struct ld_dirent *e, void *arg)
 	struct find_arg *a = arg;
 	if (!a->f->is_port_type(e->type_name))
 		return true;
-	return keep_going(a, a->f->note(a->f->decoder, e->object, LD_FOUND_DIRECTORY, NULL));
+	return lpc_keep_going(&a->st, a->f->note(a->f->decoder, e->object, LD_FOUND_DIRECTORY, NULL));
 }
 
 ld_status lpc_find_ports_in_directory(const struct lpc_port_finder *f)
@@ -64,6 +63,12 @@ ld_status lpc_find_ports_in_directory(const struct lpc_port_finder *f)
 	if (ld_directory_walk(f->k, "\\", true, dirent_cb, &a) != LD_OK && a.st == LD_OK)
 		ld_warn("object directory: %s", ld_errmsg());
 	return a.st;
+}
+
+ld_status lpc_find_ports(const struct lpc_port_finder *f)
+{
+	ld_status st = lpc_find_ports_by_handle(f);
+	return st == LD_OK ? lpc_find_ports_in_directory(f) : st;
 }
 
 void lpc_port_inherit_name(struct ld_lpc_model *m, struct ld_lpc_port *p)
