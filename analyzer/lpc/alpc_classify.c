@@ -64,14 +64,7 @@ static const char *server_gone(const struct ld_lpc_model *m, const struct ld_lpc
 		return "the server's port is disconnected";
 	if (q && !q->owner_process)
 		return "the server's port has no owner process";
-	if (w->server_known) {
-		const struct ld_process *pr = lpc_process_by_addr(m, w->server_process);
-		if (!pr)
-			return "the server process is not in the process list";
-		if (pr->exiting)
-			return "the server process is exiting";
-	}
-	return NULL;
+	return lpc_server_process_gone(m, w);
 }
 
 static size_t receivers(const struct ld_lpc_model *m, uint64_t port)

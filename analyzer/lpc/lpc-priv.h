@@ -142,6 +142,10 @@ bool lpc_pool_same_bytes(struct ld_kernel *k, uint64_t va, const uint8_t *phys, 
 uint64_t lpc_pool_place_at(struct ld_kernel *k, const uint8_t *body, size_t len, size_t at, uint32_t list_off,
 			   size_t cmp);
 
+/* lpc_server_gone.c: why the server process of w is gone (not in the
+ * process list, exiting), or NULL when it is not or is not known. */
+const char *lpc_server_process_gone(const struct ld_lpc_model *m, const struct ld_lpc_wait *w);
+
 /* The decoders, tried in order (lpc_decoders.c). */
 extern const struct ld_lpc_ops *const lpc_decoders[];
 extern const size_t lpc_ndecoders;

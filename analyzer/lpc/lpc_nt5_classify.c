@@ -149,14 +149,7 @@ static const char *server_gone(const struct ld_lpc_model *m, const struct ld_lpc
 		return "the server connection port is deleted";
 	if (conn && conn->kind == LD_PORT_CONNECTION && !conn->owner_process)
 		return "the server connection port has no server process";
-	if (w->server_known) {
-		const struct ld_process *pr = lpc_process_by_addr(m, w->server_process);
-		if (!pr)
-			return "the server process is not in the process list";
-		if (pr->exiting)
-			return "the server process is exiting";
-	}
-	return NULL;
+	return lpc_server_process_gone(m, w);
 }
 
 /* Threads listening on the queue port: with a request queued and listeners
