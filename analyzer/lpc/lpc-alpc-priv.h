@@ -107,12 +107,6 @@ struct alpc_fields {
 #define ALPC_ATTR_CONTEXT 0x20000000u
 #define ALPC_ATTR_HANDLE 0x10000000u
 
-#define KTHREAD_WAITING 5
-#define KTHREAD_TERMINATED 4
-#define WR_QUEUE 15
-#define WR_LPC_RECEIVE 16
-#define WR_LPC_REPLY 17
-
 /* Bounds on walks a dump controls. */
 #define ALPC_QUEUE_LIMIT 100000u
 #define ALPC_WAITERS_LIMIT 100000u

@@ -67,11 +67,6 @@ struct lpc_nt5_fields {
 #define LPC_TYPE_REPLY 2
 #define LPC_TYPE_CONNECTION_REQUEST 10
 
-#define KTHREAD_WAITING 5
-#define WR_EXECUTIVE_0 0
-#define WR_LPC_RECEIVE 16
-#define WR_LPC_REPLY 17
-
 /* Bounds on walks a dump controls. */
 #define LPC_QUEUE_LIMIT 100000u
 #define LPC_CHAIN_LIMIT 100000u

@@ -19,6 +19,14 @@ ld_status lpc_addr_map_put(struct lpc_addr_map *h, uint64_t key, size_t val);
 size_t lpc_addr_map_get(const struct lpc_addr_map *h, uint64_t key);   /* LD_LPC_NONE */
 void lpc_addr_map_free(struct lpc_addr_map *h);
 
+/* KTHREAD.State and WaitReason values both decoders test (SEMANTICS). */
+#define KTHREAD_TERMINATED 4
+#define KTHREAD_WAITING 5
+#define WR_EXECUTIVE_0 0
+#define WR_QUEUE 15
+#define WR_LPC_RECEIVE 16
+#define WR_LPC_REPLY 17
+
 struct lpc_model_priv {
 	struct lpc_addr_map ports, messages, threads, pids, processes;
 	bool threads_indexed, processes_indexed;

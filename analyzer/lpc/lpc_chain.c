@@ -6,8 +6,6 @@
 
 #include <stdlib.h>
 
-#define KTHREAD_WAITING 5
-#define WR_LPC_RECEIVE 16
 
 static double thread_wait_seconds(const struct ld_lpc_model *m, size_t t)
 {

@@ -8,8 +8,6 @@
 
 #include <stdlib.h>
 
-#define KTHREAD_WAITING 5
-#define WR_LPC_RECEIVE 16
 
 ld_status ld_lpc_add_lock(struct ld_lpc_model *m, size_t t, const struct ld_wait_object *o)
 {
