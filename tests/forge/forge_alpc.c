@@ -5,6 +5,7 @@
  * at it (SEMANTICS §4.4). */
 #include "forge-priv.h"
 #include "forge_alpc.h"
+#include "forge_ipc.h"
 #include "forge_objects.h"
 
 #include <stdio.h>
@@ -19,34 +20,11 @@
 enum { T_CONNECTION = 1, T_CLIENT = 2, T_SERVER = 3 };
 enum { Q_NONE, Q_MAIN, Q_LARGE, Q_PENDING, Q_DIRECT, Q_CANCELED };
 
-struct fg_aport {
-	char *label;
-	uint64_t va, ci, owner_pid;
-	unsigned type;
-	bool nohandle;              /* the server holds no handles (its process is going) */
-};
-
-struct fg_amsg {
-	char *label;
-	uint64_t va;
-	uint32_t id;
-	bool absent;
-};
-
-struct fg_alpc {
-	struct fg_aport *ports;
-	size_t nports, capports;
-	struct fg_amsg *msgs;
-	size_t nmsgs, capmsgs;
-};
-
-static struct fg_alpc *state(struct fg_machine *m)
+/* Labelled ports (kind: T_*; nohandle: the server holds no handles, its
+ * process is going) and messages: forge_ipc.h. */
+static struct fg_ipc *state(struct fg_machine *m)
 {
-	if (!m->alpc) {
-		m->alpc = fg_xrealloc(NULL, 1, sizeof(struct fg_alpc));
-		memset(m->alpc, 0, sizeof(struct fg_alpc));
-	}
-	return m->alpc;
+	return fg_ipc_state(&m->alpc);
 }
 
 static bool has(struct fg_machine *m, const char *type, const char *field)
@@ -63,31 +41,9 @@ static uint64_t read_uint(struct fg_machine *m, uint64_t va, size_t size)
 	return v;
 }
 
-static struct fg_aport *port_find(struct fg_machine *m, const char *label)
+static struct fg_ipc_port *port_arg(struct fg_machine *m, int argc, char **argv, const char *key, const char *where)
 {
-	struct fg_alpc *s = state(m);
-	for (size_t i = 0; label && i < s->nports; i++)
-		if (!strcmp(s->ports[i].label, label))
-			return &s->ports[i];
-	return NULL;
-}
-
-static struct fg_aport *port_arg(struct fg_machine *m, int argc, char **argv, const char *key, const char *where)
-{
-	const char *l = fg_arg(argc, argv, key);
-	struct fg_aport *p = port_find(m, l);
-	if (!p)
-		fg_die(where, "%s=%s: no such ALPC port label", key, l ? l : "(missing)");
-	return p;
-}
-
-static struct fg_amsg *msg_find(struct fg_machine *m, const char *label)
-{
-	struct fg_alpc *s = state(m);
-	for (size_t i = 0; label && i < s->nmsgs; i++)
-		if (!strcmp(s->msgs[i].label, label))
-			return &s->msgs[i];
-	return NULL;
+	return fg_ipc_port_arg(state(m), argc, argv, key, "ALPC port", where);
 }
 
 static void need_alpc(struct fg_machine *m, const char *where)
@@ -127,19 +83,11 @@ static uint64_t comm_info_new(struct fg_machine *m)
 	return ci;
 }
 
-static struct fg_aport *port_add(struct fg_machine *m, const char *label, uint64_t va, uint64_t ci,
-				 unsigned type, uint64_t owner_pid, const char *where)
+static struct fg_ipc_port *port_add(struct fg_machine *m, const char *label, uint64_t va, uint64_t ci,
+				    unsigned type, uint64_t owner_pid, const char *where)
 {
-	struct fg_alpc *s = state(m);
-	if (port_find(m, label))
-		fg_die(where, "alpcport id=%s already exists", label);
-	FG_GROW(s->ports, s->nports, s->capports);
-	struct fg_aport *p = &s->ports[s->nports++];
-	p->label = fg_xstrdup(label);
-	p->va = va;
+	struct fg_ipc_port *p = fg_ipc_port_add(state(m), label, va, type, owner_pid, "alpcport", where);
 	p->ci = ci;
-	p->type = type;
-	p->owner_pid = owner_pid;
 	return p;
 }
 
@@ -153,20 +101,11 @@ static void port_flags(struct fg_machine *m, uint64_t p, int argc, char **argv)
 
 static void connection_port(struct fg_machine *m, const char *label, int argc, char **argv, const char *where)
 {
-	uint64_t pid = fg_arg_u64(argc, argv, "pid", 0), ep = fg_process_by_pid(m, pid);
-	if (!ep)
-		fg_die(where, "alpcport: no process pid=%llu", (unsigned long long)pid);
-	const char *name = fg_arg(argc, argv, "name");
-	bool unnamed = fg_arg_flag(argc, argv, "unnamed") || !name;
-	char dir[512];
-	const char *leaf = NULL;
-	if (!unnamed) {
-		if (name[0] != '\\')
-			fg_die(where, "alpcport name= must be a full path");
-		fg_split_path(name, dir, sizeof(dir), &leaf);
-	}
+	struct fg_conn_args a;
+	fg_conn_args(m, argc, argv, "alpcport", where, &a);
+	uint64_t pid = a.pid;
 	uint64_t ci = comm_info_new(m);
-	uint64_t p = port_new(m, T_CONNECTION, ep, ci, unnamed ? NULL : leaf, unnamed ? 0 : fg_directory(m, dir));
+	uint64_t p = port_new(m, T_CONNECTION, a.ep, ci, a.leaf, a.unnamed ? 0 : fg_directory(m, a.dir));
 	fg_set(m, ci, CI_T, "ConnectionPort", p);
 	if (fg_arg_flag(argc, argv, "waitable")) {
 		uint64_t sem = fg_kalloc(m, fg_sizeof(m, "_KSEMAPHORE"), "AlSe", false);
@@ -188,8 +127,8 @@ static void connection_port(struct fg_machine *m, const char *label, int argc, c
 
 static void client_port(struct fg_machine *m, const char *label, int argc, char **argv, const char *where)
 {
-	struct fg_aport *conn = port_arg(m, argc, argv, "connect", where);
-	uint64_t conn_va = conn->va, conn_ci = conn->ci, server_pid = conn->owner_pid;
+	struct fg_ipc_port *conn = port_arg(m, argc, argv, "connect", where);
+	uint64_t conn_va = conn->va, conn_ci = conn->ci, server_pid = conn->pid;
 	bool server_handle = !conn->nohandle;
 	uint64_t pid = fg_arg_u64(argc, argv, "pid", 0), ep = fg_process_by_pid(m, pid);
 	if (!ep)
@@ -207,11 +146,7 @@ static void client_port(struct fg_machine *m, const char *label, int argc, char 
 	if (server_handle)
 		fg_handle_add(m, server_pid, scp, 0x1f0001);
 	char slabel[256];
-	const char *sl = fg_arg(argc, argv, "server");
-	if (!sl) {
-		snprintf(slabel, sizeof(slabel), "%s.server", label);
-		sl = slabel;
-	}
+	const char *sl = fg_server_label(argc, argv, label, slabel, sizeof(slabel));
 	port_add(m, label, ccp, ci, T_CLIENT, pid, where);
 	port_add(m, sl, scp, ci, T_SERVER, server_pid, where);
 }
@@ -245,7 +180,7 @@ static unsigned queue_kind(const char *s, const char *where)
 /* Link the message on one of the queue port's queues, as the kernel's insert
  * routines do: Entry on the list, PortQueue, QueueType, QueuePortType, and
  * the queue's length counter. */
-static void enqueue(struct fg_machine *m, uint64_t msg, const struct fg_aport *q, unsigned kind, const char *where)
+static void enqueue(struct fg_machine *m, uint64_t msg, const struct fg_ipc_port *q, unsigned kind, const char *where)
 {
 	static const char *const heads[] = { NULL, "MainQueue", "LargeMessageQueue", "PendingQueue", "DirectQueue",
 					     "CanceledQueue" };
@@ -265,7 +200,7 @@ static void enqueue(struct fg_machine *m, uint64_t msg, const struct fg_aport *q
 	}
 	fg_set(m, msg, MSG_T, "PortQueue", q->va);
 	fg_set(m, msg, MSG_T, "u1.s1.QueueType", kind);
-	fg_set_opt(m, msg, MSG_T, "u1.s1.QueuePortType", q->type);
+	fg_set_opt(m, msg, MSG_T, "u1.s1.QueuePortType", q->kind);
 }
 
 static void message_header(struct fg_machine *m, uint64_t msg, uint64_t sender_et, size_t dlen, int argc,
@@ -288,13 +223,13 @@ int fg_dir_alpcmsg(struct fg_machine *m, int argc, char **argv, const char *wher
 	const char *label = fg_arg(argc, argv, "id");
 	if (!label || !fg_arg(argc, argv, "msgid") || !fg_arg(argc, argv, "from") || !fg_arg(argc, argv, "port"))
 		fg_die(where, "alpcmsg needs id=, msgid=, from= and port=");
-	if (msg_find(m, label))
+	if (fg_ipc_msg_find(state(m), label))
 		fg_die(where, "alpcmsg id=%s already exists", label);
 	uint8_t data[512];
 	size_t dlen = fg_arg_hex(fg_arg(argc, argv, "data"), data, sizeof(data), where);
 	bool absent = fg_arg_flag(argc, argv, "absent");
 	uint64_t sender = fg_arg_thread(m, argc, argv, "from", where);
-	const struct fg_aport *port = port_arg(m, argc, argv, "port", where);
+	const struct fg_ipc_port *port = port_arg(m, argc, argv, "port", where);
 	uint64_t port_va = port->va, ci = port->ci;
 	uint32_t blob = fg_sizeof(m, "_BLOB"), size = blob + fg_sizeof(m, MSG_T) + (uint32_t)dlen;
 	size_t pool_hdr = ld_profile_type(m->profile, "_POOL_HEADER") ? fg_sizeof(m, "_POOL_HEADER") : 16;
@@ -321,16 +256,10 @@ int fg_dir_alpcmsg(struct fg_machine *m, int argc, char **argv, const char *wher
 	}
 	const char *qs = fg_arg(argc, argv, "queue");
 	unsigned kind = queue_kind(qs ? qs : "main", where);
-	const struct fg_aport *q = fg_arg(argc, argv, "queueport") ? port_arg(m, argc, argv, "queueport", where) : NULL;
-	struct fg_aport connp = { .va = conn, .type = T_CONNECTION };
+	const struct fg_ipc_port *q = fg_arg(argc, argv, "queueport") ? port_arg(m, argc, argv, "queueport", where) : NULL;
+	struct fg_ipc_port connp = { .va = conn, .kind = T_CONNECTION };
 	enqueue(m, msg, q ? q : &connp, kind, where);
-	struct fg_alpc *s = state(m);
-	FG_GROW(s->msgs, s->nmsgs, s->capmsgs);
-	struct fg_amsg *ml = &s->msgs[s->nmsgs++];
-	ml->label = fg_xstrdup(label);
-	ml->va = msg;
-	ml->id = (uint32_t)fg_arg_u64(argc, argv, "msgid", 0);
-	ml->absent = absent;
+	fg_ipc_msg_add(state(m), label, msg, (uint32_t)fg_arg_u64(argc, argv, "msgid", 0), absent);
 	return 0;
 }
 
@@ -338,7 +267,7 @@ int fg_dir_alpcmsg(struct fg_machine *m, int argc, char **argv, const char *wher
 
 uint64_t fg_alpc_port_va(struct fg_machine *m, const char *label, uint64_t *ci)
 {
-	const struct fg_aport *p = port_find(m, label);
+	const struct fg_ipc_port *p = fg_ipc_port_find(state(m), label);
 	if (ci)
 		*ci = p ? p->ci : 0;
 	return p ? p->va : 0;
@@ -346,7 +275,7 @@ uint64_t fg_alpc_port_va(struct fg_machine *m, const char *label, uint64_t *ci)
 
 uint64_t fg_alpc_message_va(struct fg_machine *m, const char *label)
 {
-	const struct fg_amsg *msg = msg_find(m, label);
+	const struct fg_ipc_msg *msg = fg_ipc_msg_find(state(m), label);
 	return msg ? msg->va : 0;
 }
 
@@ -362,7 +291,7 @@ int fg_dir_alpcwait(struct fg_machine *m, int argc, char **argv, const char *whe
 {
 	need_alpc(m, where);
 	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
-	struct fg_amsg *msg = msg_find(m, fg_arg(argc, argv, "message"));
+	struct fg_ipc_msg *msg = fg_ipc_msg_find(state(m), fg_arg(argc, argv, "message"));
 	if (!msg)
 		fg_die(where, "alpcwait message=%s: no such message label", fg_arg(argc, argv, "message"));
 	fg_set(m, et, "_ETHREAD", "AlpcMessage", msg->va);
@@ -375,7 +304,7 @@ int fg_dir_alpcreceive(struct fg_machine *m, int argc, char **argv, const char *
 {
 	need_alpc(m, where);
 	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
-	struct fg_aport *p = port_arg(m, argc, argv, "port", where);
+	struct fg_ipc_port *p = port_arg(m, argc, argv, "port", where);
 	fg_list_append(m, p->va + fg_offset(m, PORT_T, "WaitQueue"), et + fg_offset(m, "_ETHREAD", "AlpcWaitListEntry"));
 	uint64_t len = p->va + fg_offset(m, PORT_T, "WaitQueueLength");
 	fg_set_opt(m, p->va, PORT_T, "WaitQueueLength", read_uint(m, len, 4) + 1);
@@ -389,18 +318,5 @@ int fg_dir_alpcreceive(struct fg_machine *m, int argc, char **argv, const char *
 
 void fg_alpc_finish(struct fg_machine *m)
 {
-	struct fg_alpc *s = m->alpc;
-	if (!s)
-		return;
-	for (size_t i = 0; i < s->nmsgs; i++)
-		if (s->msgs[i].absent)
-			fg_make_pagefile(m, s->msgs[i].va, 0, 0x2000 + i);
-	for (size_t i = 0; i < s->nports; i++)
-		free(s->ports[i].label);
-	for (size_t i = 0; i < s->nmsgs; i++)
-		free(s->msgs[i].label);
-	free(s->ports);
-	free(s->msgs);
-	free(s);
-	m->alpc = NULL;
+	fg_ipc_finish(m, &m->alpc, 0x2000);
 }

@@ -4,6 +4,7 @@
  * waiting client is chained on the server communication port. */
 #include "forge-priv.h"
 #include "forge_lpc.h"
+#include "forge_ipc.h"
 #include "forge_objects.h"
 
 #include <stdio.h>
@@ -18,58 +19,21 @@ enum { K_CONNECTION = 1, K_UNCONNECTED = 2, K_SERVER_COMM = 3, K_CLIENT_COMM = 4
 #define F_WAITABLE 0x20000000u
 #define F_NAME_DELETED 0x40000000u
 
-struct fg_lport {
-	char *label;
-	uint64_t va;
-	unsigned kind;
-	uint64_t server_pid;
-};
-
-struct fg_lmsg {
-	char *label;
-	uint64_t va;
-	uint32_t id;
-	bool absent;
-};
-
-struct fg_lpc {
-	struct fg_lport *ports;
-	size_t nports, capports;
-	struct fg_lmsg *msgs;
-	size_t nmsgs, capmsgs;
-};
-
-static struct fg_lpc *state(struct fg_machine *m)
+/* Labelled ports (kind: K_*; pid: the server's) and messages: forge_ipc.h. */
+static struct fg_ipc *state(struct fg_machine *m)
 {
-	if (!m->lpc) {
-		m->lpc = fg_xrealloc(NULL, 1, sizeof(struct fg_lpc));
-		memset(m->lpc, 0, sizeof(struct fg_lpc));
-	}
-	return m->lpc;
+	return fg_ipc_state(&m->lpc);
 }
 
-static struct fg_lport *port_find(struct fg_machine *m, const char *label)
+static struct fg_ipc_port *port_arg(struct fg_machine *m, int argc, char **argv, const char *key,
+				    const char *where)
 {
-	struct fg_lpc *s = state(m);
-	for (size_t i = 0; label && i < s->nports; i++)
-		if (!strcmp(s->ports[i].label, label))
-			return &s->ports[i];
-	return NULL;
-}
-
-static struct fg_lport *port_arg(struct fg_machine *m, int argc, char **argv, const char *key,
-				 const char *where)
-{
-	const char *l = fg_arg(argc, argv, key);
-	struct fg_lport *p = port_find(m, l);
-	if (!p)
-		fg_die(where, "%s=%s: no such port label", key, l ? l : "(missing)");
-	return p;
+	return fg_ipc_port_arg(state(m), argc, argv, key, "port", where);
 }
 
 uint64_t fg_lpc_port(struct fg_machine *m, const char *label)
 {
-	struct fg_lport *p = m->lpc ? port_find(m, label) : NULL;
+	struct fg_ipc_port *p = m->lpc ? fg_ipc_port_find(state(m), label) : NULL;
 	return p ? p->va : 0;
 }
 
@@ -118,42 +82,23 @@ static uint64_t port_new(struct fg_machine *m, unsigned kind, uint32_t extra_fla
 	return p;
 }
 
-static struct fg_lport *port_add(struct fg_machine *m, const char *label, uint64_t va, unsigned kind,
-				 uint64_t server_pid, const char *where)
+static struct fg_ipc_port *port_add(struct fg_machine *m, const char *label, uint64_t va, unsigned kind,
+				    uint64_t server_pid, const char *where)
 {
-	struct fg_lpc *s = state(m);
-	if (port_find(m, label))
-		fg_die(where, "port id=%s already exists", label);
-	FG_GROW(s->ports, s->nports, s->capports);
-	struct fg_lport *p = &s->ports[s->nports++];
-	p->label = fg_xstrdup(label);
-	p->va = va;
-	p->kind = kind;
-	p->server_pid = server_pid;
-	return p;
+	return fg_ipc_port_add(state(m), label, va, kind, server_pid, "port", where);
 }
 
 static void connection_port(struct fg_machine *m, const char *label, int argc, char **argv, const char *where)
 {
-	uint64_t pid = fg_arg_u64(argc, argv, "pid", 0);
-	uint64_t ep = fg_process_by_pid(m, pid);
-	if (!ep)
-		fg_die(where, "port: no process pid=%llu", (unsigned long long)pid);
-	const char *name = fg_arg(argc, argv, "name");
-	bool unnamed = fg_arg_flag(argc, argv, "unnamed") || !name;
-	char dir[512];
-	const char *leaf = NULL;
-	if (!unnamed) {
-		if (name[0] != '\\')
-			fg_die(where, "port name= must be a full path");
-		fg_split_path(name, dir, sizeof(dir), &leaf);
-	}
+	struct fg_conn_args a;
+	fg_conn_args(m, argc, argv, "port", where, &a);
+	uint64_t pid = a.pid, ep = a.ep;
 	uint32_t flags = 0;
 	if (fg_arg_flag(argc, argv, "waitable"))
 		flags |= F_WAITABLE;
 	if (fg_arg_flag(argc, argv, "name_deleted"))
 		flags |= F_NAME_DELETED;
-	uint64_t p = port_new(m, K_CONNECTION, flags, unnamed ? NULL : leaf, unnamed ? 0 : fg_directory(m, dir), pid,
+	uint64_t p = port_new(m, K_CONNECTION, flags, a.leaf, a.unnamed ? 0 : fg_directory(m, a.dir), pid,
 			      fg_arg_u64(argc, argv, "tid", 0));
 	fg_set(m, p, PORT_T, "ConnectionPort", p);
 	if (!fg_arg_flag(argc, argv, "noserver"))
@@ -165,8 +110,8 @@ static void connection_port(struct fg_machine *m, const char *label, int argc, c
 
 static void client_port(struct fg_machine *m, const char *label, int argc, char **argv, const char *where)
 {
-	struct fg_lport *conn = port_arg(m, argc, argv, "connect", where);
-	uint64_t conn_va = conn->va, server_pid = conn->server_pid;
+	struct fg_ipc_port *conn = port_arg(m, argc, argv, "connect", where);
+	uint64_t conn_va = conn->va, server_pid = conn->pid;
 	uint64_t pid = fg_arg_u64(argc, argv, "pid", 0), tid = fg_arg_u64(argc, argv, "tid", 0);
 	if (!fg_process_by_pid(m, pid))
 		fg_die(where, "port: no process pid=%llu", (unsigned long long)pid);
@@ -185,12 +130,7 @@ static void client_port(struct fg_machine *m, const char *label, int argc, char 
 	fg_set(m, ccp, PORT_T, "ConnectedPort", ssp);
 	fg_handle_add(m, server_pid, ssp, 0x1f0001);
 	char sl[256];
-	const char *server = fg_arg(argc, argv, "server");
-	if (!server) {
-		snprintf(sl, sizeof(sl), "%s.server", label);
-		server = sl;
-	}
-	port_add(m, server, ssp, K_SERVER_COMM, server_pid, where);
+	port_add(m, fg_server_label(argc, argv, label, sl, sizeof(sl)), ssp, K_SERVER_COMM, server_pid, where);
 }
 
 int fg_dir_port(struct fg_machine *m, int argc, char **argv, const char *where)
@@ -292,20 +232,14 @@ int fg_dir_message(struct fg_machine *m, int argc, char **argv, const char *wher
 		uint64_t port = port_arg(m, argc, argv, "datainfo", where)->va;
 		fg_list_append(m, port + fg_offset(m, PORT_T, "LpcDataInfoChainHead"), msg + fg_offset(m, MSG_T, "Entry"));
 	}
-	struct fg_lpc *s = state(m);
-	FG_GROW(s->msgs, s->nmsgs, s->capmsgs);
-	struct fg_lmsg *ml = &s->msgs[s->nmsgs++];
-	ml->label = fg_xstrdup(label);
-	ml->va = msg;
-	ml->id = (uint32_t)fg_arg_u64(argc, argv, "msgid", 0);
-	ml->absent = absent;
+	fg_ipc_msg_add(state(m), label, msg, (uint32_t)fg_arg_u64(argc, argv, "msgid", 0), absent);
 	return 0;
 }
 
 /* ---- thread LPC state ---- */
 
 /* Where a request sent on p chains its sender (SEMANTICS §1.4). */
-static uint64_t rundown_port(struct fg_machine *m, const struct fg_lport *p)
+static uint64_t rundown_port(struct fg_machine *m, const struct fg_ipc_port *p)
 {
 	if (p->kind == K_CONNECTION)
 		return p->va;
@@ -315,7 +249,7 @@ static uint64_t rundown_port(struct fg_machine *m, const struct fg_lport *p)
 int fg_dir_lpcwait(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
-	struct fg_lport *p = port_arg(m, argc, argv, "port", where);
+	struct fg_ipc_port *p = port_arg(m, argc, argv, "port", where);
 	uint64_t id = fg_arg_u64(argc, argv, "msgid", 0);
 	if (!id)
 		fg_die(where, "lpcwait needs msgid=");
@@ -331,15 +265,11 @@ int fg_dir_lpcwait(struct fg_machine *m, int argc, char **argv, const char *wher
 
 /* The message named by message=LABEL (the last one of that label); DIR
  * names the directive in the error. */
-static struct fg_lmsg *message_arg(struct fg_machine *m, int argc, char **argv, const char *dir,
-				   const char *where)
+static struct fg_ipc_msg *message_arg(struct fg_machine *m, int argc, char **argv, const char *dir,
+				      const char *where)
 {
 	const char *ml = fg_arg(argc, argv, "message");
-	struct fg_lpc *s = state(m);
-	struct fg_lmsg *msg = NULL;
-	for (size_t i = 0; ml && i < s->nmsgs; i++)
-		if (!strcmp(s->msgs[i].label, ml))
-			msg = &s->msgs[i];
+	struct fg_ipc_msg *msg = fg_ipc_msg_find(state(m), ml);
 	if (!msg)
 		fg_die(where, "%s: message=%s: no such message label", dir, ml ? ml : "(missing)");
 	return msg;
@@ -348,15 +278,15 @@ static struct fg_lmsg *message_arg(struct fg_machine *m, int argc, char **argv, 
 int fg_dir_lpcconnect(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
-	struct fg_lport *p = port_arg(m, argc, argv, "port", where);
-	struct fg_lmsg *msg = message_arg(m, argc, argv, "lpcconnect", where);
+	struct fg_ipc_port *p = port_arg(m, argc, argv, "port", where);
+	struct fg_ipc_msg *msg = message_arg(m, argc, argv, "lpcconnect", where);
 	fg_set(m, et, "_ETHREAD", "LpcReplyMessage", msg->va);
 	fg_set(m, et, "_ETHREAD", "LpcReplyMessageId", msg->id);
 	fg_list_append(m, p->va + fg_offset(m, PORT_T, "LpcReplyChainHead"), et + fg_offset(m, "_ETHREAD", "LpcReplyChain"));
 	/* accepted=SSPLABEL: NtAcceptConnectPort ran — the message is now the
 	 * reply, the id is cleared, the server port names the client thread. */
 	if (fg_arg(argc, argv, "accepted")) {
-		struct fg_lport *ssp = port_arg(m, argc, argv, "accepted", where);
+		struct fg_ipc_port *ssp = port_arg(m, argc, argv, "accepted", where);
 		fg_set(m, msg->va + fg_offset(m, MSG_T, "Request"), PM_T, "u2.s2.Type", 2);   /* LPC_REPLY */
 		fg_set(m, et, "_ETHREAD", "LpcReplyMessageId", 0);
 		fg_set(m, ssp->va, PORT_T, "ClientThread", et);
@@ -370,7 +300,7 @@ int fg_dir_lpcconnect(struct fg_machine *m, int argc, char **argv, const char *w
 int fg_dir_lpchold(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
-	struct fg_lmsg *msg = message_arg(m, argc, argv, "lpchold", where);
+	struct fg_ipc_msg *msg = message_arg(m, argc, argv, "lpchold", where);
 	fg_set(m, et, "_ETHREAD", "LpcReplyMessage", msg->va);
 	fg_set(m, et, "_ETHREAD", "LpcReplyMessageId", 0);
 	fg_set(m, msg->va, MSG_T, "RepliedToThread", et);
@@ -380,7 +310,7 @@ int fg_dir_lpchold(struct fg_machine *m, int argc, char **argv, const char *wher
 int fg_dir_lpcreceive(struct fg_machine *m, int argc, char **argv, const char *where)
 {
 	uint64_t et = fg_arg_thread(m, argc, argv, "tid", where);
-	struct fg_lport *p = port_arg(m, argc, argv, "port", where);
+	struct fg_ipc_port *p = port_arg(m, argc, argv, "port", where);
 	uint64_t sem = read_ptr(m, p->va + fg_offset(m, PORT_T, "MsgQueue.Semaphore"));
 	/* A waitable port's server waits on the port's WaitEvent instead (declare
 	 * the thread with reason=UserRequest then). */
@@ -453,7 +383,7 @@ int fg_dir_dispatcher(struct fg_machine *m, int argc, char **argv, const char *w
  *   flags        Flags hold an unknown port type */
 int fg_dir_lpcdamage(struct fg_machine *m, int argc, char **argv, const char *where)
 {
-	struct fg_lport *p = port_arg(m, argc, argv, "port", where);
+	struct fg_ipc_port *p = port_arg(m, argc, argv, "port", where);
 	const char *what = fg_arg(argc, argv, "what");
 	uint64_t wild = m->arch == LD_ARCH_X64 ? 0xfffffa80dead0000ull : 0xbad00000ull;
 	uint64_t head = p->va + fg_offset(m, PORT_T, "MsgQueue.ReceiveHead");
@@ -490,18 +420,5 @@ int fg_dir_lpcdamage(struct fg_machine *m, int argc, char **argv, const char *wh
 
 void fg_lpc_finish(struct fg_machine *m)
 {
-	struct fg_lpc *s = m->lpc;
-	if (!s)
-		return;
-	for (size_t i = 0; i < s->nmsgs; i++)
-		if (s->msgs[i].absent)
-			fg_make_pagefile(m, s->msgs[i].va, 0, 0x1000 + i);
-	for (size_t i = 0; i < s->nports; i++)
-		free(s->ports[i].label);
-	for (size_t i = 0; i < s->nmsgs; i++)
-		free(s->msgs[i].label);
-	free(s->ports);
-	free(s->msgs);
-	free(s);
-	m->lpc = NULL;
+	fg_ipc_finish(m, &m->lpc, 0x1000);
 }
