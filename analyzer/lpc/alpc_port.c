@@ -133,19 +133,11 @@ ld_status alpc_port_note(struct alpc *d, uint64_t addr, unsigned found_by, size_
 
 /* ---- walks ---- */
 
-struct walk_arg {
-	struct alpc *d;
-	size_t port;
-};
-
-static bool waiter_cb(struct ld_kernel *k, uint64_t entry, void *arg)
+/* A thread on a port's WaitQueue waits to receive on it. */
+static void receiver(void *decoder, size_t t, size_t port)
 {
-	(void)k;
-	struct walk_arg *a = arg;
-	size_t t = ld_lpc_thread_index(a->d->m, entry - a->d->f.et_wait_entry.off);
-	if (t != LD_LPC_NONE)
-		a->d->m->threads[t].receive_port = a->d->m->ports[a->port].addr;
-	return true;
+	struct alpc *d = decoder;
+	d->m->threads[t].receive_port = d->m->ports[port].addr;
 }
 
 static void warn_count(const char *what, const struct ld_lpc_port *p, uint32_t counter, size_t found,
@@ -224,12 +216,10 @@ static ld_status walk_port(void *decoder, size_t i)
 	ld_status st = walk_queues(d, i);
 	if (st != LD_OK)
 		return st;
-	struct ld_lpc_port *p = &d->m->ports[i];
-	struct walk_arg a = { .d = d, .port = i };
-	memset(&p->reply_chain_walk, 0, sizeof(p->reply_chain_walk));
-	ld_list_walk(d->k, p->addr + d->f.po_wait.off, ALPC_WAITERS_LIMIT, waiter_cb, &a, &p->reply_chain_walk);
-	p->nreply_chain = p->reply_chain_walk.count;
-	lpc_warn_walk("wait queue", p, &p->reply_chain_walk);
+	struct lpc_thread_list l = { .k = d->k, .m = d->m, .port = i, .head_off = d->f.po_wait.off,
+				     .entry_off = d->f.et_wait_entry.off, .limit = ALPC_WAITERS_LIMIT,
+				     .on_thread = receiver, .decoder = d, .what = "wait queue" };
+	lpc_port_threads_walk(&l);
 	return LD_OK;
 }
 

@@ -109,6 +109,23 @@ struct lpc_port_walker {
 	void *decoder;
 };
 ld_status lpc_ports_walk(const struct lpc_port_walker *w, size_t from);
+/* A port's list of threads (ALPC: its WaitQueue; LPC: its reply chain),
+ * kept as the port's reply_chain_walk and nreply_chain and warned about
+ * (what) when it ends early; on_thread gets each thread of the system on it.
+ * empty: the read that found the port saw the list empty (nothing read). */
+struct lpc_thread_list {
+	struct ld_kernel *k;
+	struct ld_lpc_model *m;
+	size_t port;
+	uint32_t head_off;           /* of the list head in the port */
+	uint32_t entry_off;          /* of the LIST_ENTRY in the ETHREAD */
+	size_t limit;
+	bool empty;
+	void (*on_thread)(void *decoder, size_t thread, size_t port);
+	void *decoder;
+	const char *what;
+};
+void lpc_port_threads_walk(const struct lpc_thread_list *l);
 
 /* lpc_note.c: meeting a port or message by address, both decoders. *_known
  * marks one already in the model (found_by; for a message, the first queue

@@ -129,19 +129,12 @@ ld_status lpc_nt5_port_note(struct lpc_nt5 *d, uint64_t addr, unsigned found_by,
 
 /* ---- walks ---- */
 
-struct walk_arg {
-	struct lpc_nt5 *d;
-	size_t port;
-};
-
-static bool reply_chain_cb(struct ld_kernel *k, uint64_t entry, void *arg)
+/* A thread on a port's reply chain waits for a reply through it: the
+ * port is its rundown port. */
+static void rundown(void *decoder, size_t t, size_t port)
 {
-	(void)k;
-	struct walk_arg *a = arg;
-	size_t t = ld_lpc_thread_index(a->d->m, entry - a->d->f.et_reply_chain.off);
-	if (t != LD_LPC_NONE)
-		a->d->rundown_port[t] = a->d->m->threads[t].rundown_port = a->port;
-	return true;
+	struct lpc_nt5 *d = decoder;
+	d->rundown_port[t] = d->m->threads[t].rundown_port = port;
 }
 
 static ld_status note_queued(void *decoder, uint64_t msg, enum ld_msg_where where, uint64_t queued_on)
@@ -203,14 +196,11 @@ static ld_status walk_port(void *decoder, size_t i)
 	lpc_warn_walk("DataInfo chain", p, &p->data_info_walk);
 	if (st != LD_OK)
 		return st;
-	uint64_t chain = p->addr + d->f.po_reply_chain.off;
-	memset(&p->reply_chain_walk, 0, sizeof(p->reply_chain_walk));
-	if (!(empty & LPC_LIST_REPLY_CHAIN)) {
-		struct walk_arg a = { .d = d, .port = i };
-		ld_list_walk(d->k, chain, LPC_CHAIN_LIMIT, reply_chain_cb, &a, &p->reply_chain_walk);
-	}
-	p->nreply_chain = p->reply_chain_walk.count;
-	lpc_warn_walk("reply chain", p, &p->reply_chain_walk);
+	struct lpc_thread_list l = { .k = d->k, .m = d->m, .port = i, .head_off = d->f.po_reply_chain.off,
+				     .entry_off = d->f.et_reply_chain.off, .limit = LPC_CHAIN_LIMIT,
+				     .empty = (empty & LPC_LIST_REPLY_CHAIN) != 0, .on_thread = rundown, .decoder = d,
+				     .what = "reply chain" };
+	lpc_port_threads_walk(&l);
 	return LD_OK;
 }
 

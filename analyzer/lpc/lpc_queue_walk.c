@@ -81,3 +81,23 @@ ld_status lpc_ports_walk(const struct lpc_port_walker *w, size_t from)
 	}
 	return LD_OK;
 }
+
+static bool thread_cb(struct ld_kernel *k, uint64_t entry, void *arg)
+{
+	(void)k;
+	const struct lpc_thread_list *l = arg;
+	size_t t = ld_lpc_thread_index(l->m, entry - l->entry_off);
+	if (t != LD_LPC_NONE)
+		l->on_thread(l->decoder, t, l->port);
+	return true;
+}
+
+void lpc_port_threads_walk(const struct lpc_thread_list *l)
+{
+	struct ld_lpc_port *p = &l->m->ports[l->port];
+	memset(&p->reply_chain_walk, 0, sizeof(p->reply_chain_walk));
+	if (!l->empty)
+		ld_list_walk(l->k, p->addr + l->head_off, l->limit, thread_cb, (void *)l, &p->reply_chain_walk);
+	p->nreply_chain = p->reply_chain_walk.count;
+	lpc_warn_walk(l->what, p, &p->reply_chain_walk);
+}
