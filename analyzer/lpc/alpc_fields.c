@@ -1,19 +1,17 @@
 /* alpc_fields.c — resolve every field the ALPC decoder reads, once. */
 #include "lpc-alpc-priv.h"
 
-#include <string.h>
+#include <stddef.h>
+
+#define ALPC_SPEC(m, t, path, req) { t, path, offsetof(struct alpc_fields, m), req },
+static const struct lpc_field_spec spec[] = { ALPC_FIELDS(ALPC_SPEC) };
+#undef ALPC_SPEC
 
 void alpc_fields_init(const struct ld_profile *p, struct alpc_fields *f, bool *fits)
 {
-	memset(f, 0, sizeof(*f));
-	*fits = p != NULL;
+	lpc_fields_resolve(p, spec, LD_ARRAY_SIZE(spec), f, sizeof(*f), fits);
 	if (!p)
 		return;
-#define ALPC_INIT(m, t, path, req) \
-	if (ld_fref_init(p, t, path, &f->m) != LD_OK && (req)) \
-		*fits = false;
-	ALPC_FIELDS(ALPC_INIT)
-#undef ALPC_INIT
 	f->message_size = ld_type_size(p, "_KALPC_MESSAGE");
 	f->port_message_size = ld_type_size(p, "_PORT_MESSAGE");
 }

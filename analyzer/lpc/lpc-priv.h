@@ -171,6 +171,19 @@ uint64_t lpc_pool_place_at(struct ld_kernel *k, const uint8_t *body, size_t len,
  * process list, exiting), or NULL when it is not or is not known. */
 const char *lpc_server_process_gone(const struct ld_lpc_model *m, const struct ld_lpc_wait *w);
 
+/* lpc_fields.c: one field a decoder reads, resolved into the struct ld_fref
+ * at byte `at` of its fields struct (offsetof); a required field missing
+ * from the profile means the flavour does not fit. lpc_fields_resolve zeroes
+ * the struct (size bytes) and resolves every spec; *fits is false when p is
+ * NULL or a required field is missing. */
+struct lpc_field_spec {
+	const char *type, *path;
+	size_t at;
+	bool required;
+};
+void lpc_fields_resolve(const struct ld_profile *p, const struct lpc_field_spec *spec, size_t n, void *fields,
+			size_t size, bool *fits);
+
 /* The decoders, tried in order (lpc_decoders.c). */
 extern const struct ld_lpc_ops *const lpc_decoders[];
 extern const size_t lpc_ndecoders;

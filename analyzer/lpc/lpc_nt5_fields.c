@@ -1,19 +1,17 @@
 /* lpc_nt5_fields.c — resolve every field the NT 5.x decoder reads, once. */
 #include "lpc-nt5-priv.h"
 
-#include <string.h>
+#include <stddef.h>
+
+#define LPC_NT5_SPEC(m, t, path, req) { t, path, offsetof(struct lpc_nt5_fields, m), req },
+static const struct lpc_field_spec spec[] = { LPC_NT5_FIELDS(LPC_NT5_SPEC) };
+#undef LPC_NT5_SPEC
 
 ld_status lpc_nt5_fields_init(const struct ld_profile *p, struct lpc_nt5_fields *f, bool *fits)
 {
-	memset(f, 0, sizeof(*f));
-	*fits = p != NULL;
+	lpc_fields_resolve(p, spec, LD_ARRAY_SIZE(spec), f, sizeof(*f), fits);
 	if (!p)
 		return LD_OK;
-#define LPC_NT5_INIT(m, t, path, req) \
-	if (ld_fref_init(p, t, path, &f->m) != LD_OK && (req)) \
-		*fits = false;
-	LPC_NT5_FIELDS(LPC_NT5_INIT)
-#undef LPC_NT5_INIT
 	f->port_size = ld_type_size(p, "_LPCP_PORT_OBJECT");
 	f->message_size = ld_type_size(p, "_LPCP_MESSAGE");
 	f->port_message_size = ld_type_size(p, "_PORT_MESSAGE");
