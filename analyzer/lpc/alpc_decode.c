@@ -46,16 +46,8 @@ static ld_status alpc_decode(struct ld_kernel *k, struct ld_lpc_model *m, const 
 		return ld_fail(LD_ERR_UNSUPPORTED, "the profile lacks the ALPC structures");
 	alpc_threads(&d);
 	ld_status st = discover(&d, o);
-	size_t walked = 0;
-	/* Queues hold messages whose ports may be new; two rounds reach them. */
-	for (int round = 0; round < 2 && st == LD_OK; round++) {
-		st = alpc_ports_walk(&d, walked);
-		walked = m->nports;
-		if (st == LD_OK)
-			st = alpc_discover_links(&d);
-	}
-	if (st == LD_OK && walked < m->nports)
-		st = alpc_ports_walk(&d, walked);
+	if (st == LD_OK)
+		st = alpc_ports_walk(&d);
 	if (st == LD_OK)
 		st = alpc_classify(&d);
 	return st;

@@ -236,9 +236,14 @@ static void owner_fallback(const struct ld_lpc_model *m, struct ld_lpc_port *p)
 	p->owner_known = true;
 }
 
-ld_status alpc_ports_walk(struct alpc *d, size_t from)
+static ld_status links(void *decoder)
+{
+	return alpc_discover_links(decoder);
+}
+
+ld_status alpc_ports_walk(struct alpc *d)
 {
 	struct lpc_port_walker w = { .m = d->m, .what = "ALPC ports", .walk_port = walk_port,
-				     .owner_fallback = owner_fallback, .decoder = d };
-	return lpc_ports_walk(&w, from);
+				     .owner_fallback = owner_fallback, .links = links, .decoder = d };
+	return lpc_ports_walk_rounds(&w);
 }

@@ -128,8 +128,9 @@ void alpc_threads(struct alpc *d);
 void alpc_keep_thread_fields(struct ld_kernel *k, const struct alpc_fields *f);
 /* alpc_port.c: add (or mark) a port by address, reading it the first time. */
 ld_status alpc_port_note(struct alpc *d, uint64_t addr, unsigned found_by, size_t *index);
-/* After discovery: names, queues and wait queues of the ports from `from` on. */
-ld_status alpc_ports_walk(struct alpc *d, size_t from);
+/* After discovery: names, queues and wait queues of every port, with the
+ * ports their messages link to (alpc_discover_links). */
+ld_status alpc_ports_walk(struct alpc *d);
 /* alpc_message.c: add (or mark) a message by address, reading it. */
 ld_status alpc_message_note(struct alpc *d, uint64_t addr, unsigned found_by, enum ld_msg_where where,
 			    uint64_t queued_on, size_t *index);

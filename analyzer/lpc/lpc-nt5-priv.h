@@ -101,9 +101,9 @@ void lpc_nt5_keep_thread_fields(struct ld_kernel *k, const struct lpc_nt5_fields
 void lpc_nt5_waitable_receivers(struct lpc_nt5 *d);
 /* lpc_nt5_port.c: add (or mark) a port by address and read it the first time. */
 ld_status lpc_nt5_port_note(struct lpc_nt5 *d, uint64_t addr, unsigned found_by, size_t *index);
-/* After discovery: names, queues, reply chains, DataInfo chains of the ports
- * from index `from` on (ports found later are walked by a later call). */
-ld_status lpc_nt5_ports_walk(struct lpc_nt5 *d, size_t from);
+/* After discovery: names, queues, reply chains, DataInfo chains of every
+ * port, with the ports their messages link to (lpc_nt5_discover_links). */
+ld_status lpc_nt5_ports_walk(struct lpc_nt5 *d);
 /* lpc_nt5_discover.c: handle tables, the object directory, the pool. */
 ld_status lpc_nt5_discover_ports(struct lpc_nt5 *d);   /* handle tables, then the namespace */
 ld_status lpc_nt5_discover_links(struct lpc_nt5 *d);

@@ -98,17 +98,22 @@ struct lpc_queue {
 ld_status lpc_queue_walk(const struct lpc_queue *q, struct ld_walk_result *res, size_t *count);
 /* Warn when a walk of a port's list (what: "main queue") ended early. */
 void lpc_warn_walk(const char *what, const struct ld_lpc_port *p, const struct ld_walk_result *r);
-/* Every port from index `from` on through the decoder's walk_port (which may
- * add ports: they are walked too), then every port's inherited name and the
- * decoder's owner fallback. what names the ports in the interrupt message. */
+/* lpc_ports_walk: every port from index `from` on through the decoder's
+ * walk_port (which may add ports: they are walked too), then every port's
+ * inherited name and the decoder's owner fallback. what names the ports in
+ * the interrupt message. lpc_ports_walk_rounds: walk all ports, follow the
+ * decoder's links (which may find ports the queues named), twice, and walk
+ * the ports the last round found. */
 struct lpc_port_walker {
 	struct ld_lpc_model *m;
 	const char *what;
 	ld_status (*walk_port)(void *decoder, size_t port);
 	void (*owner_fallback)(const struct ld_lpc_model *m, struct ld_lpc_port *p);
+	ld_status (*links)(void *decoder);
 	void *decoder;
 };
 ld_status lpc_ports_walk(const struct lpc_port_walker *w, size_t from);
+ld_status lpc_ports_walk_rounds(const struct lpc_port_walker *w);
 /* A port's list of threads (ALPC: its WaitQueue; LPC: its reply chain),
  * kept as the port's reply_chain_walk and nreply_chain and warned about
  * (what) when it ends early; on_thread gets each thread of the system on it.

@@ -70,17 +70,8 @@ static ld_status nt5_decode(struct ld_kernel *k, struct ld_lpc_model *m, const s
 		d.rundown_port[i] = LD_LPC_NONE;
 	lpc_nt5_threads(&d);
 	st = discover(&d, o);
-	size_t walked = 0;
-	/* Walking queues finds messages whose sender ports may be new; two
-	 * rounds reach them (a third would find nothing the second did not). */
-	for (int round = 0; round < 2 && st == LD_OK; round++) {
-		st = lpc_nt5_ports_walk(&d, walked);
-		walked = m->nports;
-		if (st == LD_OK)
-			st = lpc_nt5_discover_links(&d);
-	}
-	if (st == LD_OK && walked < m->nports)
-		st = lpc_nt5_ports_walk(&d, walked);
+	if (st == LD_OK)
+		st = lpc_nt5_ports_walk(&d);
 	if (st == LD_OK) {
 		lpc_nt5_waitable_receivers(&d);
 		st = lpc_nt5_classify(&d);

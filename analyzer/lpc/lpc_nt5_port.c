@@ -204,9 +204,14 @@ static ld_status walk_port(void *decoder, size_t i)
 	return LD_OK;
 }
 
-ld_status lpc_nt5_ports_walk(struct lpc_nt5 *d, size_t from)
+static ld_status links(void *decoder)
+{
+	return lpc_nt5_discover_links(decoder);
+}
+
+ld_status lpc_nt5_ports_walk(struct lpc_nt5 *d)
 {
 	struct lpc_port_walker w = { .m = d->m, .what = "LPC ports", .walk_port = walk_port,
-				     .owner_fallback = owner_fallback, .decoder = d };
-	return lpc_ports_walk(&w, from);
+				     .owner_fallback = owner_fallback, .links = links, .decoder = d };
+	return lpc_ports_walk_rounds(&w);
 }

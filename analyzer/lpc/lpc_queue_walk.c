@@ -82,6 +82,23 @@ ld_status lpc_ports_walk(const struct lpc_port_walker *w, size_t from)
 	return LD_OK;
 }
 
+/* Walking queues finds messages whose ports may be new; two rounds reach
+ * them (a third would find nothing the second did not). */
+ld_status lpc_ports_walk_rounds(const struct lpc_port_walker *w)
+{
+	ld_status st = LD_OK;
+	size_t walked = 0;
+	for (int round = 0; round < 2 && st == LD_OK; round++) {
+		st = lpc_ports_walk(w, walked);
+		walked = w->m->nports;
+		if (st == LD_OK)
+			st = w->links(w->decoder);
+	}
+	if (st == LD_OK && walked < w->m->nports)
+		st = lpc_ports_walk(w, walked);
+	return st;
+}
+
 static bool thread_cb(struct ld_kernel *k, uint64_t entry, void *arg)
 {
 	(void)k;
