@@ -1,6 +1,9 @@
 /*
  * lpc-priv.h — what the files of analyzer/lpc share and nobody else sees:
- * the address indexes of the model, and the decoder table.
+ * the address indexes of the model, the decoder table, and the steps the
+ * NT 5.x LPC and the ALPC decoders take alike (finding, noting and walking
+ * ports and messages, the pool, field tables), each given the flavour's own
+ * part as callbacks and the decoder pointer.
  */
 #ifndef LPCDUMP_LPC_PRIV_H
 #define LPCDUMP_LPC_PRIV_H
@@ -75,7 +78,7 @@ void lpc_port_inherit_name(struct ld_lpc_model *m, struct ld_lpc_port *p);
 /* A port's own name: its path in the object namespace, when it has one. */
 void lpc_port_read_name(struct ld_kernel *k, struct ld_lpc_port *p);
 
-/* lpc_queue_walk.c: one message queue of a port, both decoders. note adds
+/* lpc_port_walk.c: one message queue of a port, both decoders. note adds
  * (or marks) the message at msg; a status equal to skip passes over that
  * message, any other failure stops the walk and is returned. A message the
  * walk could not step onto is noted too (unavailable) and counted once;

@@ -1,8 +1,9 @@
-/* lpc_queue_walk.c — what both decoders do alike with a port's lists: walk
- * a message queue (bounded, each message handed to the decoder's note
- * function), keep the message a walk could not step onto, and tell a walk
- * that ended early. What a message is and which lists a port has stay with
- * the decoder. */
+/* lpc_port_walk.c — what both decoders do alike when they walk ports:
+ * every port in rounds with the links its messages name, each message queue
+ * (bounded, each message handed to the decoder's note function, the message
+ * a walk could not step onto kept), each list of threads, and the warning
+ * for a walk that ended early. What a message or a thread on a list means,
+ * and which lists a port has, stay with the decoder. */
 #include "lpc-priv.h"
 
 #include <string.h>
