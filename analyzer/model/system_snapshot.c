@@ -161,15 +161,13 @@ static void thread_read(struct ld_kernel *k, struct snap *s, uint64_t et, uint64
  * them (zeros and kept=false when not: that pass then reads them itself). */
 static ld_status thread_keep(struct snap *s, struct ld_thread *t)
 {
+	static const uint8_t none[LD_MAX_KEPT_THREAD_BYTES];
 	if (!s->kept.elem)
 		return LD_OK;
-	uint8_t buf[LD_MAX_KEPT_THREAD_BYTES] = {0};
 	const struct ld_record *r = &s->trec;
 	uint32_t lo = s->m->keep_lo, len = s->m->keep_hi - s->m->keep_lo;
 	t->kept = ld_record_holds(r, t->addr + lo, len);
-	if (t->kept)
-		memcpy(buf, r->buf + (lo - r->lo), len);
-	return ld_vec_push(&s->kept, buf);
+	return ld_vec_push(&s->kept, t->kept ? r->buf + (lo - r->lo) : none);
 }
 
 static bool thread_cb(struct ld_kernel *k, uint64_t entry, void *arg)
